@@ -1,0 +1,247 @@
+"""``contract-lsp --check``: walk, prefilter by bytes, check in parallel, fix, report (SPEC §4).
+
+The run, in order: settings and registry (exit 2 on a broken contract file), the files to
+check, their bytes (one read each), the prefilter words grown over the workspace, then
+:func:`contract_lsp.engine.check_source` on the files that mention a word, in worker
+processes when there are many. Unreadable or unparseable files are named on stderr and
+skipped; they do not change the exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import sys
+from pathlib import Path
+
+from ..config import ConfigError, PathFilter, find_workspace_root, walk_python_files
+from ..engine import SourceError, check_source, may_mention
+from ..findings import Finding
+from ..index.mentions import expand_words
+from ..index.workspace import decode_source
+from ..project import Project, open_project
+from ..rules.drift import missing_targets
+
+#: Below this many files to parse, worker processes cost more than they save.
+_PARALLEL_THRESHOLD = 48
+
+# State shared with forked workers (copy-on-write): set once before the pool starts.
+_PROJECT: Project | None = None
+_CONTENTS: dict[str, bytes] = {}
+
+
+def _read(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+def _check_one(path: str) -> tuple[str, list[Finding], str | None, str | None]:
+    """Check one file: (path, findings, text or None, error or None). Runs in workers."""
+    project = _PROJECT
+    assert project is not None
+    data = _CONTENTS.get(path)
+    if data is None:
+        data = _read(path)
+        if data is None:
+            return path, [], None, "cannot be read"
+    try:
+        text = decode_source(data)
+    except (UnicodeDecodeError, SyntaxError, LookupError) as exc:
+        reason = "binary file" if b"\0" in data else f"cannot be decoded ({exc.__class__.__name__}: {getattr(exc, 'reason', exc)})"
+        return path, [], None, reason
+    try:
+        findings = check_source(text, path, project.table, selection=project.settings, words=project.words)
+    except SourceError as exc:
+        where = f" (line {exc.line})" if exc.line else ""
+        return path, [], None, f"{exc.reason}{where}"
+    except RecursionError:
+        return path, [], None, "too deeply nested to analyse"
+    return path, findings, text, None
+
+
+def _check_chunk(paths: list[str]) -> list[tuple[str, list[Finding], str | None, str | None]]:
+    return [_check_one(p) for p in paths]
+
+
+def _run_all(paths: list[str], jobs: int | None, progress: bool) -> list[tuple[str, list[Finding], str | None, str | None]]:
+    workers = jobs or os.cpu_count() or 1
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(paths), unit="file", file=sys.stderr, leave=False)
+    results = []
+    if workers > 1 and len(paths) >= _PARALLEL_THRESHOLD:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        size = max(4, len(paths) // (workers * 8))
+        chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            for chunk_results in pool.map(_check_chunk, chunks):
+                results.extend(chunk_results)
+                if bar is not None:
+                    bar.update(len(chunk_results))
+    else:
+        for path in paths:
+            results.append(_check_one(path))
+            if bar is not None:
+                bar.update(1)
+    if bar is not None:
+        bar.close()
+    return results
+
+
+def _display(path: str, cwd: Path) -> str:
+    from .formats import display_path
+
+    return display_path(path, cwd)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """The ``--check`` mode; returns the exit status."""
+    global _PROJECT, _CONTENTS
+    cwd = Path.cwd()
+    root = find_workspace_root(cwd)
+    targets = [Path(p) for p in args.paths] or [root]
+    missing = [str(p) for p in targets if not p.exists()]
+    if missing:
+        for path in missing:
+            print(f"contract-lsp: {path}: no such file or folder", file=sys.stderr)
+        return 2
+    overrides = {}
+    if args.select is not None:
+        overrides["select"] = args.select
+    if args.ignore is not None:
+        overrides["ignore"] = args.ignore
+    cli_contracts = [Path(p) for p in args.contracts] if args.contracts else None
+    try:
+        from ..config import load_settings
+
+        settings = load_settings(root, cli_contracts=cli_contracts, overrides=overrides or None)
+    except ConfigError as exc:
+        print(f"contract-lsp: {exc}", file=sys.stderr)
+        return 2
+    path_filter = PathFilter(settings)
+    checked = [os.path.abspath(p) for p in walk_python_files([p.resolve() for p in targets], path_filter)]
+    workspace = [os.path.abspath(p) for p in walk_python_files([root], path_filter)]
+    try:
+        project = open_project(root, [*workspace, *checked], cli_contracts=cli_contracts, overrides=overrides or None)
+    except ConfigError as exc:
+        print(f"contract-lsp: {exc}", file=sys.stderr)
+        return 2
+    if project.registry.errors:
+        for error in project.registry.errors:
+            print(f"{_display(error.path, cwd)}:{error.line}:{error.column}: CL900 {error.message}", file=sys.stderr)
+        return 2
+    if not project.registry.contracts and "protocols" not in settings.discover:
+        looked = ", ".join(str(p) for p in settings.contract_paths) or f"{root / 'contracts'}"
+        print(f"contract-lsp: no contracts found (looked in {looked}); pass --contracts PATH", file=sys.stderr)
+        return 2
+
+    contents = {p: data for p in dict.fromkeys([*checked, *workspace]) if (data := _read(p)) is not None}
+    project.derived_words = expand_words(project.table.words, contents.values())
+    words = project.words
+    to_check = [p for p in dict.fromkeys(checked) if p not in contents or may_mention(contents[p], words)]
+    _PROJECT, _CONTENTS = project, contents
+    # Resolve every contract's target before forking, so workers share those facts.
+    project.table  # noqa: B018
+    progress = sys.stderr.isatty() and not args.no_progress and len(to_check) > 200
+    results = _run_all(to_check, args.jobs, progress)
+
+    findings: list[Finding] = []
+    texts: dict[str, str] = {}
+    for path, file_findings, text, error in sorted(results, key=lambda r: r[0]):
+        if error is not None:
+            print(f"contract-lsp: {_display(path, cwd)}: skipped: {error}", file=sys.stderr)
+            continue
+        findings.extend(file_findings)
+        if text is not None and file_findings:
+            texts[path] = text
+    if args.strict and settings.is_selected("CL202"):
+        findings.extend(f.with_severity(settings.severity_for("CL202", f.severity)) for f in missing_targets(project.table))  # type: ignore[arg-type]
+
+    if args.diff:
+        return _print_diff(findings, texts, cwd, args.unsafe_fixes)
+    if args.fix:
+        findings = _apply_fixes(findings, texts, project, args.unsafe_fixes)
+    return _report(findings, args, cwd, checked)
+
+
+def _by_path(findings: list[Finding]) -> dict[str, list[Finding]]:
+    grouped: dict[str, list[Finding]] = {}
+    for finding in findings:
+        grouped.setdefault(finding.path, []).append(finding)
+    return grouped
+
+
+def _print_diff(findings: list[Finding], texts: dict[str, str], cwd: Path, unsafe: bool) -> int:
+    from ..fixes import fix_text
+
+    changed = 0
+    for path, file_findings in _by_path(findings).items():
+        if path not in texts:
+            continue
+        new, count = fix_text(texts[path], file_findings, unsafe)
+        if count:
+            changed += count
+            shown = _display(path, cwd)
+            sys.stdout.writelines(
+                difflib.unified_diff(
+                    texts[path].splitlines(keepends=True),
+                    new.splitlines(keepends=True),
+                    fromfile=f"a/{shown}",
+                    tofile=f"b/{shown}",
+                )
+            )
+    print(f"Would fix {changed} finding{'s' if changed != 1 else ''}.", file=sys.stderr)
+    return 1 if changed else 0
+
+
+def _apply_fixes(findings: list[Finding], texts: dict[str, str], project: Project, unsafe: bool) -> list[Finding]:
+    """Write the fixes to disk and return what remains, re-checked on the fixed text."""
+    from ..fixes import fix_text
+
+    remaining: list[Finding] = []
+    for path, file_findings in _by_path(findings).items():
+        if path not in texts:
+            remaining.extend(file_findings)
+            continue
+        text = texts[path]
+        total = 0
+        for _ in range(10):  # a fix may reveal or enable another; stop when nothing changes
+            new, count = fix_text(text, file_findings, unsafe)
+            if not count:
+                break
+            total += count
+            text = new
+            try:
+                file_findings = check_source(text, path, project.table, selection=project.settings, words=project.words)
+            except SourceError:
+                break
+        if total:
+            with open(path, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+            print(f"contract-lsp: fixed {total} in {path}", file=sys.stderr)
+        remaining.extend(file_findings)
+    return remaining
+
+
+def _report(findings: list[Finding], args: argparse.Namespace, cwd: Path, checked: list[str]) -> int:
+    from .. import __version__
+    from .formats import render, render_statistics
+    from ..docs import rules_doc_uri
+
+    if args.statistics:
+        out = render_statistics(findings)
+    else:
+        out = render(findings, args.format, cwd=cwd, tool_version=__version__, rules_doc_uri=rules_doc_uri())
+    if out:
+        sys.stdout.write(out if out.endswith("\n") else out + "\n")
+    if findings and not args.exit_zero:
+        return 1
+    return 0

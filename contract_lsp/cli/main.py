@@ -1,0 +1,90 @@
+"""``contract-lsp``: argument parsing and dispatch (SPEC §4).
+
+Exit status: 0 no findings, 1 findings, 2 usage error / missing path / invalid contract file.
+Only what the chosen mode needs is imported, so ``--check`` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .. import __version__
+
+
+def _codes(value: str) -> list[str]:
+    return [c.strip().upper() for c in value.split(",") if c.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="contract-lsp",
+        description="Language server and checker for Python interface contracts.",
+    )
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--stdio", action="store_true", help="run the language server on stdin/stdout (the default)")
+    mode.add_argument("--tcp", action="store_true", help="run the language server on a loopback socket")
+    mode.add_argument("--check", action="store_true", help="check files and folders headlessly")
+    mode.add_argument("--extract", nargs="+", metavar="QUALNAME", help="print YAML contracts generated from definitions")
+    mode.add_argument("--diff-contracts", metavar="REV", help="compare the registry at git REV with the working tree")
+    mode.add_argument("--impact", metavar="NAME", help="list every call site and implementation of a contract")
+    mode.add_argument("--version", action="store_true", help="print the version")
+    parser.add_argument("--host", default="127.0.0.1", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, default=2087, help="port for --tcp")
+    parser.add_argument("paths", nargs="*", help="files or folders to check (default: the workspace)")
+    parser.add_argument("--contracts", action="append", default=None, metavar="PATH", help="registry location (repeatable)")
+    parser.add_argument(
+        "--format",
+        default="text",
+        choices=["text", "json", "sarif", "github", "gitlab", "junit"],
+        help="output format (default: text)",
+    )
+    parser.add_argument("--select", type=_codes, default=None, metavar="CODES", help="comma-separated codes or prefixes")
+    parser.add_argument("--ignore", type=_codes, default=None, metavar="CODES", help="comma-separated codes or prefixes")
+    parser.add_argument("--fix", action="store_true", help="apply the safe fixes in place")
+    parser.add_argument("--unsafe-fixes", action="store_true", help="let --fix / --diff apply unsafe fixes too")
+    parser.add_argument("--diff", action="store_true", help="print the fixes as a unified diff, change nothing")
+    parser.add_argument("--strict", action="store_true", help="also report CL202 (targets not found)")
+    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    parser.add_argument("--statistics", action="store_true", help="one line per code with its count")
+    parser.add_argument("--no-progress", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--jobs", type=int, default=None, help=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status (SPEC §4)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.version:
+        print(f"contract-lsp {__version__}")
+        return 0
+    if args.check:
+        from .check import run_check
+
+        return run_check(args)
+    if args.extract:
+        from .evolution import run_extract
+
+        return run_extract(args)
+    if args.diff_contracts:
+        from .evolution import run_diff_contracts
+
+        return run_diff_contracts(args)
+    if args.impact:
+        from .evolution import run_impact
+
+        return run_impact(args)
+    if args.paths:
+        parser.error("paths are only accepted with --check")
+    from ..server.app import serve
+
+    try:
+        serve(tcp=args.tcp, host=args.host, port=args.port)
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""The analysis engine: one Python source in, findings out (SPEC §3).
+
+Both front ends call :func:`check_source`: the ``--check`` CLI for every file it walks, the
+language server for every open document as it changes. It knows nothing of LSP or of
+output formats. The rules live in :mod:`contract_lsp.rules`.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from typing import Iterable, Protocol
+
+from .findings import Finding
+from .index.facts import build_module_facts
+from .noqa import filter_suppressed
+from .rules.calls import check_calls
+from .rules.context import CheckContext, ContractTable
+from .rules.drift import check_drift
+from .rules.protocols import check_protocols
+from .text import split_lines
+
+
+class Selection(Protocol):
+    """What the engine needs of the settings: which codes to report, at what severity."""
+
+    def is_selected(self, code: str) -> bool: ...
+
+    def severity_for(self, code: str, default: str) -> str: ...
+
+
+class SourceError(Exception):
+    """A Python file that cannot be analysed: unreadable, undecodable, or not parseable.
+    ``reason`` is a short human-readable explanation; ``line`` is 1-based when known."""
+
+    def __init__(self, path: str, reason: str, line: int | None = None) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+        self.line = line
+
+
+def may_mention(text: str | bytes, words: Iterable[str]) -> bool:
+    """True when ``text`` contains one of ``words`` (the bytes-first prefilter: a file that
+    contains none of the contracted names cannot have a finding, so it is never parsed)."""
+    if isinstance(text, bytes):
+        return any(w.encode("utf-8") in text for w in words)
+    return any(w in text for w in words)
+
+
+def parse_source(source: str, path: str) -> ast.Module:
+    """``ast.parse`` with every failure turned into :class:`SourceError`."""
+    try:
+        return ast.parse(source, filename=path)
+    except SyntaxError as exc:
+        raise SourceError(path, f"syntax error: {exc.msg}", exc.lineno) from None
+    except (RecursionError, MemoryError):
+        raise SourceError(path, "expression too deeply nested to parse") from None
+    except ValueError as exc:  # null bytes
+        raise SourceError(path, str(exc)) from None
+
+
+def check_source(
+    source: str,
+    path: str,
+    table: ContractTable,
+    *,
+    selection: Selection | None = None,
+    tree: ast.Module | None = None,
+    words: Iterable[str] | None = None,
+) -> list[Finding]:
+    """All findings of SPEC §3.1–3.3 in one Python file, after ``# noqa`` (§3.4) and the
+    ``selection`` (select / ignore / severity). Ranges are 0-based, columns in code points.
+
+    ``path`` names the file (absolute or as the caller wants it printed in findings); its
+    module name comes from the workspace index. ``tree`` may pass an already parsed module.
+    ``words`` overrides the prefilter's words (``table.words`` by default).
+    Raises :class:`SourceError` when the source cannot be parsed.
+    """
+    if tree is None:
+        if not may_mention(source, table.words if words is None else words):
+            return []
+        tree = parse_source(source, path)
+    index = table.index
+    abspath = os.path.abspath(path)
+    module = index.module_map.module_of(abspath) or ""
+    facts = build_module_facts(tree, module, abspath, os.path.basename(path) == "__init__.py", split_lines(source))
+    if index.module_map.path_of(module) == abspath:
+        index.put_facts(facts)  # resolution within this module reuses this parse
+    ctx = CheckContext(path, source, tree, module, facts, table)
+    check_calls(ctx)
+    check_protocols(ctx)
+    check_drift(ctx)
+    findings = filter_suppressed(ctx.findings, ctx.lines.lines)
+    if selection is not None:
+        findings = [
+            f.with_severity(selection.severity_for(f.code, f.severity))  # type: ignore[arg-type]
+            for f in findings
+            if selection.is_selected(f.code)
+        ]
+    findings.sort(key=lambda f: (f.range.start, f.code))
+    return findings

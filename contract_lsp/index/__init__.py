@@ -1,0 +1,1 @@
+"""The workspace index: module names, bindings, classes and signatures of Python files."""

@@ -1,0 +1,73 @@
+"""A workspace ready to check: its settings, registry, index and contract table.
+
+Both front ends open one: the CLI once per run, the server once per workspace folder (and
+again when the configuration changes). Loading reports problems as data (registry errors)
+or raises :class:`~contract_lsp.config.ConfigError`; it never prints.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from .config import Settings, load_settings
+from .index.modules import ModuleMap
+from .index.workspace import WorkspaceIndex
+from .registry.loader import load_registry
+from .registry.model import Registry
+from .rules.context import ContractTable
+
+
+@dataclass
+class Project:
+    """One workspace. ``table`` follows the index: it is rebuilt when files change."""
+
+    settings: Settings
+    registry: Registry
+    index: WorkspaceIndex
+    #: extra prefilter words derived from the workspace (aliases, subclasses): see
+    #: :mod:`contract_lsp.index.mentions`.
+    derived_words: frozenset[str] = frozenset()
+    _table: ContractTable | None = field(default=None, repr=False)
+
+    @property
+    def table(self) -> ContractTable:
+        table = self._table
+        if table is None or table.generation != self.index.generation or table.registry is not self.registry:
+            table = self._table = ContractTable(self.registry, self.index)
+        return table
+
+    @property
+    def words(self) -> frozenset[str]:
+        """Words whose absence from a file's bytes proves it has no finding."""
+        return self.table.words | self.derived_words
+
+    def set_registry(self, registry: Registry) -> None:
+        self.registry = registry
+        self._table = None
+
+
+def open_project(
+    root: Path,
+    files: Iterable[str | Path],
+    *,
+    cli_contracts: list[Path] | None = None,
+    overrides: dict | None = None,
+) -> Project:
+    """Load settings and registry for ``root`` and index ``files`` (absolute paths of the
+    workspace's Python files). Raises ConfigError for invalid configuration; contract file
+    problems are in ``project.registry.errors`` (CL900)."""
+    settings = load_settings(root, cli_contracts=cli_contracts, overrides=overrides)
+    registry = load_registry(settings.contract_paths) if settings.contract_paths else Registry()
+    module_map = ModuleMap(settings.src)
+    for path in files:
+        module_map.add(os.path.abspath(path))
+    index = WorkspaceIndex(module_map)
+    project = Project(settings, registry, index)
+    if "protocols" in settings.discover:
+        from .discover import discovered_protocols
+
+        project.set_registry(registry.with_contracts(discovered_protocols(index, registry)))
+    return project

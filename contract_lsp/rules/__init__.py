@@ -1,0 +1,1 @@
+"""The rules of SPEC §3: one module per family (calls, protocols, drift)."""

@@ -1,0 +1,277 @@
+"""CL001–CL006: calls to callable contracts (SPEC §3.1).
+
+Each call's callee is resolved through the bindings of the scopes around it (function-local
+imports included), then through the workspace index (re-exports), and compared with the
+contracts' resolved targets. The arguments are then bound to the contract's parameters the
+way Python would, and every mismatch becomes a finding on the keyword's name (CL001–003,
+CL006) or on the callee (CL004, CL005).
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+from dataclasses import dataclass
+
+from ..findings import Fix, TextEdit
+from ..index.bindings import Binding, ScopeBindings, collect_scope, dotted_name
+from ..registry.model import CallableContract, Parameter
+from .context import CheckContext
+
+
+@dataclass
+class _Scope:
+    bindings: ScopeBindings
+    kind: str  # "module" | "class" | "function"
+    qualname: str
+    #: for a method: (name of its first parameter, qualified name of its class)
+    receiver: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class _Callee:
+    qualname: str | None  # dotted path to resolve through the index, when known
+    last: str  # last name of the callee expression
+    bound_elsewhere: bool  # the name is a local/other value: never matches (SPEC §3.1)
+    unbound_method: bool = False  # ``Class.method(obj, ...)``: first positional is ``self``
+
+
+class CallChecker(ast.NodeVisitor):
+    """Walks one module, keeping the scope chain, and checks every contracted call."""
+
+    def __init__(self, ctx: CheckContext) -> None:
+        self.ctx = ctx
+        self.table = ctx.table
+        self.scopes: list[_Scope] = [_Scope(ctx.facts.bindings, "module", ctx.module)]
+
+    # -- scopes ----------------------------------------------------------------------
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        for item in (*node.decorator_list, *node.bases, *node.keywords):
+            self.visit(item)
+        qual = f"{self.scopes[-1].qualname}.{node.name}"
+        bindings = collect_scope(node.body, self.ctx.module, self.ctx.facts.is_package, qual + ".")
+        self.scopes.append(_Scope(bindings, "class", qual))
+        for stmt in node.body:
+            self.visit(stmt)
+        self.scopes.pop()
+
+    def _visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        for item in (*node.decorator_list, *node.args.defaults, *node.args.kw_defaults):
+            if item is not None:
+                self.visit(item)
+        outer = self.scopes[-1]
+        receiver = None
+        positional = [*node.args.posonlyargs, *node.args.args]
+        if outer.kind == "class" and positional:
+            receiver = (positional[0].arg, outer.qualname)
+        qual = f"{outer.qualname}.{node.name}"
+        bindings = collect_scope(node.body, self.ctx.module, self.ctx.facts.is_package, qual + ".", node.args)
+        self.scopes.append(_Scope(bindings, "function", qual, receiver))
+        for stmt in node.body:
+            self.visit(stmt)
+        self.scopes.pop()
+
+    visit_FunctionDef = _visit_function
+    visit_AsyncFunctionDef = _visit_function
+
+    def lookup(self, name: str, line: int) -> tuple[Binding | None, _Scope | None]:
+        """The binding of ``name`` as seen at ``line`` from the innermost scope (class bodies
+        are skipped from inside their methods, as Python does)."""
+        innermost = self.scopes[-1]
+        for scope in reversed(self.scopes):
+            if scope.kind == "class" and scope is not innermost:
+                continue
+            binding = scope.bindings.lookup(name, line if scope is innermost else None)
+            if binding is not None:
+                return binding, scope
+        return None, None
+
+    # -- callees ---------------------------------------------------------------------
+    def callee(self, func: ast.expr) -> _Callee | None:
+        if isinstance(func, ast.Name):
+            binding, _ = self.lookup(func.id, func.lineno)
+            if binding is None:
+                return _Callee(None, func.id, False)
+            if binding.kind in ("import", "def", "class"):
+                return _Callee(binding.target, func.id, False)
+            return _Callee(None, func.id, True)
+        if not isinstance(func, ast.Attribute):
+            return None
+        dotted = dotted_name(func)
+        if dotted is None:  # ``make().method(...)``: the receiver's type is unknown
+            return _Callee(None, func.attr, False)
+        head, _, rest = dotted.partition(".")
+        binding, scope = self.lookup(head, func.lineno)
+        if binding is None:
+            return _Callee(None, func.attr, False)
+        if binding.kind in ("import", "def", "class"):
+            owner = f"{binding.target}.{rest.rsplit('.', 1)[0]}" if "." in rest else binding.target
+            unbound = self._is_class(owner or "")
+            return _Callee(f"{binding.target}.{rest}", func.attr, False, unbound)
+        if "." in rest:
+            return _Callee(None, func.attr, False)
+        # ``self.method()`` / ``cls.method()`` inside a class, or ``x.method()`` on a typed local
+        if scope is not None and scope.receiver and scope.receiver[0] == head and binding.line == 0:
+            return _Callee(f"{scope.receiver[1]}.{rest}", func.attr, False)
+        if binding.kind == "instance" and binding.target:
+            cls = self._class_of(binding.target, func.lineno)
+            if cls is not None:
+                return _Callee(f"{cls}.{rest}", func.attr, False)
+        return _Callee(None, func.attr, False)
+
+    def _class_of(self, dotted: str, line: int) -> str | None:
+        """Qualified name of the class written ``dotted`` in the current scope, if a class."""
+        head, _, rest = dotted.partition(".")
+        binding, _ = self.lookup(head, line)
+        if binding is None or binding.kind not in ("import", "class") or not binding.target:
+            return None
+        full = f"{binding.target}.{rest}" if rest else binding.target
+        found = self.ctx.index.resolve(full)
+        return found.qualname if found.kind in ("class", "external") else None
+
+    def _is_class(self, dotted: str) -> bool:
+        return self.ctx.index.resolve(dotted).kind == "class"
+
+    def contracts_for(self, callee: _Callee) -> list[CallableContract]:
+        found: list[CallableContract] = []
+        if callee.qualname:
+            canonical = self.ctx.index.resolve(callee.qualname).qualname
+            found.extend(self.table.callables.get(canonical, ()))
+        if not callee.bound_elsewhere:
+            for contract in self.table.by_name.get(callee.last, ()):
+                if contract not in found:
+                    found.append(contract)
+        return found
+
+    # -- calls -----------------------------------------------------------------------
+    def visit_Call(self, node: ast.Call) -> None:
+        self.generic_visit(node)
+        callee = self.callee(node.func)
+        if callee is None:
+            return
+        for contract in self.contracts_for(callee):
+            check_arguments(self.ctx, node, contract, skip_first=callee.unbound_method)
+
+
+def _closest(name: str, candidates: list[str]) -> str | None:
+    matches = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def check_arguments(ctx: CheckContext, call: ast.Call, contract: CallableContract, skip_first: bool = False) -> None:
+    """Bind ``call``'s arguments to ``contract``'s parameters and report CL001–CL006."""
+    params = ctx.table.accepted_parameters(contract)
+    own = list(contract.parameters)
+    by_name: dict[str, tuple[Parameter, str]] = {}
+    for param in params:
+        for old_kind, names in (("canonical", (param.name,)), ("deprecated", param.deprecated_names), ("removed", param.removed_names)):
+            for name in names:
+                by_name.setdefault(name, (param, old_kind))
+
+    args = list(call.args)
+    if skip_first and args and not isinstance(args[0], ast.Starred):
+        args = args[1:]
+    star_at = next((i for i, a in enumerate(args) if isinstance(a, ast.Starred)), None)
+    has_star = star_at is not None
+    has_double_star = any(kw.arg is None for kw in call.keywords)
+    plain_positional = [a for a in args if not isinstance(a, ast.Starred)]
+    positional_params = [p for p in own if p.positional]
+
+    callee_span = ctx.node_span(call.func)
+    if len(plain_positional) > len(positional_params) and not contract.var_positional:
+        ctx.report(
+            "CL005",
+            callee_span,
+            f"{contract.name} takes at most {len(positional_params)} positional "
+            f"argument{'s' if len(positional_params) != 1 else ''} but {len(plain_positional)} were given",
+            contract,
+        )
+
+    # Positional arguments before any ``*args`` bind deterministically.
+    bound: dict[str, list[str]] = {}
+    for param, _arg in zip(positional_params, args[: star_at if has_star else len(args)]):
+        bound.setdefault(param.name, []).append("<positional>")
+    seen = {name: 1 for name in bound}  # bindings so far, to spot a parameter passed twice
+
+    keyword_hits: list[tuple[ast.keyword, Parameter, str]] = []
+    for kw in call.keywords:
+        if kw.arg is None:
+            continue
+        hit = by_name.get(kw.arg)
+        if hit is None or not hit[0].keyword:
+            if not contract.var_keyword:
+                _report_unknown_keyword(ctx, kw, contract, params)
+            continue
+        param, how = hit
+        bound.setdefault(param.name, []).append(kw.arg)
+        keyword_hits.append((kw, param, how))
+
+    for kw, param, how in keyword_hits:
+        passed = bound[param.name]
+        span = ctx.name_span(kw.lineno, kw.col_offset, kw.arg or "")
+        if seen.get(param.name, 0) >= 1:
+            shown = " and ".join("positionally" if p == "<positional>" else f"as '{p}'" for p in passed)
+            ctx.report(
+                "CL006",
+                span,
+                f"Parameter '{param.name}' of {contract.name} is passed more than once ({shown})",
+                contract,
+            )
+        seen[param.name] = seen.get(param.name, 0) + 1
+        if how == "canonical":
+            continue
+        rename = None
+        if len(passed) == 1:  # renaming would duplicate a keyword otherwise (SPEC §3.1 CL006)
+            rename = Fix(
+                f"Rename '{kw.arg}' to '{param.name}'",
+                (TextEdit(span, param.name),),
+                safe=True,
+            )
+        if how == "deprecated":
+            ctx.report(
+                "CL002",
+                span,
+                f"Keyword '{kw.arg}' of {contract.name} is deprecated; use '{param.name}'",
+                contract,
+                rename,
+                deprecated=True,
+            )
+        else:
+            ctx.report(
+                "CL003",
+                span,
+                f"Keyword '{kw.arg}' of {contract.name} was removed; use '{param.name}'",
+                contract,
+                rename,
+            )
+
+    if not has_star and not has_double_star:
+        missing = [p.name for p in own if p.required and p.name not in bound]
+        if missing:
+            names = ", ".join(f"'{m}'" for m in missing)
+            ctx.report(
+                "CL004",
+                callee_span,
+                f"Missing required argument{'s' if len(missing) > 1 else ''} {names} for {contract.name}",
+                contract,
+            )
+
+
+def _report_unknown_keyword(ctx: CheckContext, kw: ast.keyword, contract: CallableContract, params: list[Parameter]) -> None:
+    name = kw.arg or ""
+    span = ctx.name_span(kw.lineno, kw.col_offset, name)
+    accepted = [p.name for p in params if p.keyword]
+    suggestion = _closest(name, accepted)
+    if suggestion:
+        message = f"Unexpected keyword '{name}' for {contract.name}; did you mean '{suggestion}'?"
+        fix = Fix(f"Rename '{name}' to '{suggestion}'", (TextEdit(span, suggestion),), safe=False)
+    else:
+        shown = ", ".join(accepted) if accepted else "none"
+        message = f"Unexpected keyword '{name}' for {contract.name} (accepted: {shown})"
+        fix = None
+    ctx.report("CL001", span, message, contract, fix)
+
+
+def check_calls(ctx: CheckContext) -> None:
+    """Entry point: report CL001–CL006 for every contracted call in ``ctx``'s module."""
+    CallChecker(ctx).visit(ctx.tree)

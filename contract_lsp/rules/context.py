@@ -1,0 +1,120 @@
+"""What every rule needs: the contract table (contracts keyed by their resolved targets) and
+the per-file check context, with helpers that turn ``ast`` positions into findings."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from ..findings import RULES, ContractRef, Finding, Fix, Range, make_range
+from ..index.facts import ModuleFacts
+from ..index.workspace import Resolved, WorkspaceIndex
+from ..registry.model import CallableContract, Contract, Parameter, ProtocolContract, Registry
+from ..text import LineIndex
+
+
+class ContractTable:
+    """The registry seen through the workspace index: each contract under the canonical
+    qualified name of its target (re-exports followed), plus the words whose presence in a
+    file's bytes is necessary for that file to have any finding.
+
+    Build one per (registry, index generation); building resolves each target once.
+    """
+
+    def __init__(self, registry: Registry, index: WorkspaceIndex) -> None:
+        self.registry = registry
+        self.index = index
+        self.generation = index.generation
+        self.callables: dict[str, list[CallableContract]] = {}
+        self.by_name: dict[str, list[CallableContract]] = {}
+        self.protocols: dict[str, ProtocolContract] = {}
+        self.implementations: dict[str, list[ProtocolContract]] = {}
+        self.resolved: dict[str, Resolved] = {}
+        words: set[str] = set()
+        for contract in registry.contracts:
+            target = index.resolve(contract.target)
+            self.resolved[contract.name] = target
+            words.add(contract.last_name)
+            if isinstance(contract, CallableContract):
+                self.callables.setdefault(target.qualname, []).append(contract)
+                if contract.match == "name":
+                    self.by_name.setdefault(contract.last_name, []).append(contract)
+            else:
+                self.protocols[target.qualname] = contract
+                for impl in contract.implementations:
+                    words.add(impl.rsplit(".", 1)[-1])
+                    canonical = index.resolve(impl).qualname
+                    self.implementations.setdefault(canonical, []).append(contract)
+        self.words: frozenset[str] = frozenset(words)
+
+    def callable_named(self, name: str | None) -> CallableContract | None:
+        contract = self.registry.get(name) if name else None
+        return contract if isinstance(contract, CallableContract) else None
+
+    def accepted_parameters(self, contract: CallableContract) -> list[Parameter]:
+        """The contract's parameters, then those of the chain of ``forwards_to`` contracts
+        (a factory forwarding ``**kwargs`` accepts its target's keywords too)."""
+        params = list(contract.parameters)
+        seen = {contract.name}
+        nxt = self.callable_named(contract.forwards_to)
+        while nxt is not None and nxt.name not in seen:
+            seen.add(nxt.name)
+            own = {p.name for p in params}
+            params.extend(p for p in nxt.parameters if p.name not in own and p.keyword)
+            nxt = self.callable_named(nxt.forwards_to)
+        return params
+
+
+@dataclass
+class CheckContext:
+    """One file being checked. ``path`` is as the caller gave it; lines 1-based in ``ast``."""
+
+    path: str
+    source: str
+    tree: ast.Module
+    module: str
+    facts: ModuleFacts
+    table: ContractTable
+    lines: LineIndex = field(init=False)
+    findings: list[Finding] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.lines = LineIndex(self.source)
+
+    @property
+    def index(self) -> WorkspaceIndex:
+        return self.table.index
+
+    def span(self, line: int, byte_col: int, end_line: int, end_byte_col: int) -> Range:
+        """A :class:`Range` from ``ast`` coordinates (1-based lines, byte columns)."""
+        return make_range(
+            line - 1,
+            self.lines.char_column(line, byte_col),
+            end_line - 1,
+            self.lines.char_column(end_line, end_byte_col),
+        )
+
+    def node_span(self, node: ast.AST) -> Range:
+        return self.span(node.lineno, node.col_offset, node.end_lineno or node.lineno, node.end_col_offset or node.col_offset)  # type: ignore[attr-defined]
+
+    def name_span(self, line: int, byte_col: int, name: str) -> Range:
+        """The span of identifier ``name`` starting at byte column ``byte_col``."""
+        return self.span(line, byte_col, line, byte_col + len(name.encode("utf-8")))
+
+    def report(
+        self,
+        code: str,
+        where: Range,
+        message: str,
+        contract: Contract | None,
+        fix: Fix | None = None,
+        deprecated: bool = False,
+    ) -> None:
+        """Record a finding with the code's default severity (SPEC §3 tables)."""
+        ref = None
+        if contract is not None:
+            mark = contract.mark
+            ref = ContractRef(contract.name, mark.path if mark else None, mark.line if mark else None)
+        self.findings.append(
+            Finding(self.path, where, code, message, RULES[code][0], ref, fix, deprecated)
+        )

@@ -1,0 +1,116 @@
+"""CL201 and CL202: contracts that drifted from, or lost, their definitions (SPEC §3.3).
+
+CL201 compares a target's own definition in the workspace with its contract and is
+reported at the definition. CL202 reports contract-file lines whose target, implementation
+or ``forwards_to`` target cannot be found in the workspace.
+"""
+
+from __future__ import annotations
+
+from ..findings import RULES, ContractRef, Finding, make_range
+from ..index.facts import ClassFacts, FunctionFacts, Signature
+from ..index.workspace import WorkspaceIndex
+from ..registry.model import CallableContract, Contract, ProtocolContract, SourceMark
+from .context import CheckContext, ContractTable
+
+
+def constructor_signature(index: WorkspaceIndex, cls: ClassFacts) -> Signature | None:
+    """What calling the class accepts: its (possibly inherited) ``__init__``, else its
+    dataclass / NamedTuple / TypedDict fields; None when unknown."""
+    owner, init = index.find_method(cls, "__init__")
+    if init is not None:
+        return init.signature
+    if cls.fields or cls.is_dataclass:
+        return Signature(cls.fields)
+    for base, _ in index.ancestors(cls):
+        if base.kind == "class" and isinstance(base.facts, ClassFacts) and base.facts.fields:
+            return Signature(base.facts.fields)
+    return None
+
+
+def signature_of(index: WorkspaceIndex, facts: ClassFacts | FunctionFacts) -> Signature | None:
+    """The signature a callable contract's target definition offers callers."""
+    if isinstance(facts, ClassFacts):
+        return constructor_signature(index, facts)
+    return facts.signature
+
+
+def callable_drift(contract: CallableContract, sig: Signature) -> list[str]:
+    """Disagreements between a callable contract and the signature of its definition."""
+    problems = []
+    for param in contract.parameters:
+        if sig.named(param.name) is None and sig.kwarg is None:
+            problems.append(f"lacks parameter '{param.name}'")
+    declared = {n for p in contract.parameters for n in p.all_names}
+    for own in sig.params:
+        if not own.has_default and own.name not in declared:
+            problems.append(f"requires '{own.name}', which the contract does not list")
+    return problems
+
+
+def check_drift(ctx: CheckContext) -> None:
+    """Report CL201 at each definition in ``ctx``'s module that disagrees with its contract."""
+    table = ctx.table
+    for contract in table.registry.contracts:
+        resolved = table.resolved.get(contract.name)
+        if resolved is None or resolved.kind not in ("class", "function"):
+            continue
+        facts = resolved.facts
+        if not isinstance(facts, (ClassFacts, FunctionFacts)) or not _defined_here(ctx, facts):
+            continue
+        if isinstance(contract, CallableContract):
+            sig = signature_of(ctx.index, facts)
+            problems = callable_drift(contract, sig) if sig is not None else []
+        elif isinstance(facts, ClassFacts):
+            problems = [f"lacks method '{m.name}'" for m in contract.methods if ctx.index.find_method(facts, m.name)[1] is None]
+        else:
+            problems = []
+        if problems:
+            ctx.report(
+                "CL201",
+                ctx.name_span(facts.name_line, facts.name_col, facts.name),
+                f"{facts.name} disagrees with its contract {contract.name}: " + "; ".join(problems),
+                contract,
+            )
+
+
+def _defined_here(ctx: CheckContext, facts: ClassFacts | FunctionFacts) -> bool:
+    local = facts.qualname[len(ctx.module) + 1 :] if ctx.module else facts.qualname
+    if not facts.qualname.startswith(ctx.module + "."):
+        return False
+    if isinstance(facts, ClassFacts):
+        return ctx.facts.classes.get(local) is not None and ctx.facts.classes[local].line == facts.line
+    owner = local.split(".")
+    if len(owner) == 1:
+        fn = ctx.facts.functions.get(local)
+        return fn is not None and fn.line == facts.line
+    cls = ctx.facts.classes.get(".".join(owner[:-1]))
+    return cls is not None and owner[-1] in cls.methods and cls.methods[owner[-1]].line == facts.line
+
+
+def missing_targets(table: ContractTable) -> list[Finding]:
+    """CL202 findings, located in the contract files (0-based lines), for targets and
+    implementations the workspace does not define."""
+    findings: list[Finding] = []
+    for contract in table.registry.contracts:
+        if isinstance(contract, ProtocolContract) and contract.discovered:
+            continue
+        if table.resolved[contract.name].kind not in ("class", "function"):
+            findings.append(_at_mark(contract, contract.target_mark or contract.mark, f"target '{contract.target}' of {contract.name} is not defined in the workspace"))
+        if isinstance(contract, ProtocolContract):
+            for impl, mark in zip(contract.implementations, contract.implementation_marks or (None,) * len(contract.implementations)):
+                if table.index.resolve(impl).kind != "class":
+                    findings.append(_at_mark(contract, mark or contract.mark, f"implementation '{impl}' of {contract.name} is not defined in the workspace"))
+        elif contract.forwards_to:
+            forwarded = table.registry.get(contract.forwards_to)
+            if forwarded is not None and table.resolved[forwarded.name].kind not in ("class", "function"):
+                findings.append(_at_mark(contract, contract.forwards_to_mark or contract.mark, f"forwards_to '{contract.forwards_to}' of {contract.name} names a contract whose target is not in the workspace"))
+    return findings
+
+
+def _at_mark(contract: Contract, mark: SourceMark | None, message: str) -> Finding:
+    line = (mark.line - 1) if mark else 0
+    col = (mark.column - 1) if mark else 0
+    path = mark.path if mark else ""
+    ref = ContractRef(contract.name, contract.mark.path if contract.mark else None, contract.mark.line if contract.mark else None)
+    return Finding(path, make_range(line, col, line, col + 1), "CL202", message, RULES["CL202"][0], ref)

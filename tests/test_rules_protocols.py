@@ -1,0 +1,167 @@
+"""CL101–CL103 (SPEC §3.2) and CL201–CL202 (SPEC §3.3) on real sources."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from contract_lsp.fixes import apply_edits
+from contract_lsp.project import open_project
+from contract_lsp.rules.drift import missing_targets
+from workspace_helpers import check_workspace, codes_at, line_of, write_workspace
+
+CONTRACTS = """
+version: 1
+contracts:
+  - name: WebSocketManagerProtocol
+    kind: protocol
+    target: app.ws.protocols.WebSocketManagerProtocol
+    implementations:
+      - app.ws.unified.UnifiedWebSocketManager
+    methods:
+      - name: get_connection_id_by_websocket
+        parameters: [websocket]
+        returns: Optional[str]
+      - name: update_connection_thread
+        parameters: [connection_id, thread_id]
+        returns: bool
+      - name: send_to_user
+        async: true
+        parameters:
+          - {name: user_id, type: str, required: true}
+          - {name: message, type: "Dict[str, Any]", required: true}
+"""
+
+FILES = {
+    "contracts/ws.yaml": CONTRACTS,
+    "app/__init__.py": "",
+    "app/ws/__init__.py": "",
+    "app/ws/protocols.py": """
+        from typing import Any, Dict, Optional, Protocol
+
+        class WebSocketManagerProtocol(Protocol):
+            def get_connection_id_by_websocket(self, websocket) -> Optional[str]: ...
+            def update_connection_thread(self, connection_id: str, thread_id: str) -> bool: ...
+            async def send_to_user(self, user_id: str, message: Dict[str, Any]) -> None: ...
+    """,
+    "app/ws/unified.py": """
+        class UnifiedWebSocketManager:
+            \"\"\"Listed in implementations without subclassing.\"\"\"
+
+            async def send_to_user(self, user_id, message):
+                return None
+    """,
+    "app/ws/isolated.py": """
+        from app.ws.protocols import WebSocketManagerProtocol as Proto
+
+        class _Base:
+            def get_connection_id_by_websocket(self, websocket):
+                return None
+
+        class IsolatedWebSocketManager(_Base, Proto):
+            def update_connection_thread(self, connection_id, thread_id):
+                return True
+
+            def send_to_user(self, user_id, message):
+                return None
+
+        class Renamed(_Base, Proto):
+            def update_connection_thread(self, conn, thread_id, extra):
+                return True
+
+            async def send_to_user(self, user_id, message):
+                return None
+
+        class Child(IsolatedWebSocketManager):
+            pass
+    """,
+}
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    return write_workspace(tmp_path, FILES)
+
+
+def test_missing_methods_reported_once_at_class_name_with_stub_fix(workspace):
+    findings = check_workspace(workspace)["app/ws/unified.py"]
+    (finding,) = findings
+    assert codes_at(findings) == [(1, 7, "CL101")]
+    assert "'get_connection_id_by_websocket', 'update_connection_thread'" in finding.message
+    assert finding.fix is not None and not finding.fix.safe
+    path = workspace / "app/ws/unified.py"
+    fixed = apply_edits(path.read_text(), list(finding.fix.edits))
+    tree = ast.parse(fixed)  # the stubs are valid Python
+    cls = tree.body[0]
+    names = [n.name for n in cls.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    assert names == ["send_to_user", "get_connection_id_by_websocket", "update_connection_thread"]
+    assert "raise NotImplementedError" in fixed
+    path.write_text(fixed)
+    assert check_workspace(workspace)["app/ws/unified.py"] == []
+
+
+def test_subclass_through_alias_with_inherited_method_async_mismatch(workspace):
+    findings = check_workspace(workspace)["app/ws/isolated.py"]
+    line = line_of(workspace, "app/ws/isolated.py", "def send_to_user")
+    cl102 = [f for f in findings if f.code == "CL102"]
+    assert [(f.range.start.line + 1) for f in cl102] == [line]
+    assert "is sync but WebSocketManagerProtocol declares it async" in cl102[0].message
+    fixed = apply_edits((workspace / "app/ws/isolated.py").read_text(), list(cl102[0].fix.edits))
+    assert "    async def send_to_user(self, user_id, message):" in fixed
+
+
+def test_parameter_incompatibility_is_cl103(workspace):
+    findings = check_workspace(workspace)["app/ws/isolated.py"]
+    cl103 = [f for f in findings if f.code == "CL103"]
+    assert len(cl103) == 1
+    assert cl103[0].range.start.line + 1 == line_of(workspace, "app/ws/isolated.py", "conn, thread_id, extra")
+    assert "'connection_id' is named 'conn'" in cl103[0].message
+    assert "extra required parameter 'extra'" in cl103[0].message
+
+
+def test_no_cl101_for_classes_that_inherit_everything(workspace):
+    findings = check_workspace(workspace)["app/ws/isolated.py"]
+    assert not [f for f in findings if f.code == "CL101"]
+
+
+def test_protocol_definition_itself_is_not_an_implementation(workspace):
+    assert check_workspace(workspace)["app/ws/protocols.py"] == []
+
+
+def test_unknown_external_base_suppresses_cl101(workspace):
+    (workspace / "app/ws/ext.py").write_text(
+        "from somelib import Base\nfrom app.ws.protocols import WebSocketManagerProtocol\n"
+        "class M(Base, WebSocketManagerProtocol):\n    pass\n"
+    )
+    assert check_workspace(workspace, only="app/ws/ext.py")["app/ws/ext.py"] == []
+
+
+def test_drift_and_missing_targets(tmp_path):
+    ws = write_workspace(
+        tmp_path,
+        {
+            "contracts/c.yaml": """
+                version: 1
+                contracts:
+                  - name: make
+                    kind: callable
+                    target: app.make
+                    parameters:
+                      - {name: user_id, required: true}
+                      - {name: gone}
+                  - name: Ghost
+                    kind: callable
+                    target: app.nowhere.Ghost
+            """,
+            "app/__init__.py": "def make(user_id, token):\n    return user_id\n",
+        },
+    )
+    findings = check_workspace(ws)["app/__init__.py"]
+    (finding,) = findings
+    assert codes_at(findings) == [(1, 5, "CL201")]
+    assert "lacks parameter 'gone'" in finding.message and "requires 'token'" in finding.message
+    project = open_project(ws, [str(p) for p in ws.rglob("*.py")])
+    missing = missing_targets(project.table)
+    assert [(f.code, f.range.start.line + 1) for f in missing] == [("CL202", 11)]
+    assert missing[0].path.endswith("c.yaml")
