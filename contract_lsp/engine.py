@@ -13,6 +13,7 @@ from typing import Iterable, Protocol
 
 from .findings import Finding
 from .index.facts import build_module_facts
+from .index.mentions import Mentions
 from .noqa import filter_suppressed
 from .rules.calls import check_calls
 from .rules.context import CheckContext, ContractTable
@@ -40,12 +41,12 @@ class SourceError(Exception):
         self.line = line
 
 
-def may_mention(text: str | bytes, words: Iterable[str]) -> bool:
-    """True when ``text`` contains one of ``words`` (the bytes-first prefilter: a file that
-    contains none of the contracted names cannot have a finding, so it is never parsed)."""
-    if isinstance(text, bytes):
-        return any(w.encode("utf-8") in text for w in words)
-    return any(w in text for w in words)
+def may_mention(text: str | bytes, words: Iterable[str] | Mentions) -> bool:
+    """True when ``text`` mentions one of ``words`` as an identifier (the bytes-first
+    prefilter: a file that mentions no contracted name cannot have a finding, so it is
+    never parsed)."""
+    mentions = words if isinstance(words, Mentions) else Mentions(words)
+    return mentions(text)
 
 
 def parse_source(source: str, path: str) -> ast.Module:
@@ -67,18 +68,20 @@ def check_source(
     *,
     selection: Selection | None = None,
     tree: ast.Module | None = None,
-    words: Iterable[str] | None = None,
+    mentions: Mentions | None = None,
 ) -> list[Finding]:
     """All findings of SPEC §3.1–3.3 in one Python file, after ``# noqa`` (§3.4) and the
     ``selection`` (select / ignore / severity). Ranges are 0-based, columns in code points.
 
     ``path`` names the file (absolute or as the caller wants it printed in findings); its
     module name comes from the workspace index. ``tree`` may pass an already parsed module.
-    ``words`` overrides the prefilter's words (``table.words`` by default).
+    ``mentions`` is the prefilter (by default the contracts' own names, ``table.mentions``;
+    the front ends pass the project's, which adds aliases and indirect implementations).
     Raises :class:`SourceError` when the source cannot be parsed.
     """
+    mentions = mentions or table.mentions
     if tree is None:
-        if not may_mention(source, table.words if words is None else words):
+        if not mentions(source):
             return []
         tree = parse_source(source, path)
     index = table.index
@@ -88,7 +91,7 @@ def check_source(
     if index.module_map.path_of(module) == abspath:
         index.put_facts(facts)  # resolution within this module reuses this parse
     ctx = CheckContext(path, source, tree, module, facts, table)
-    check_calls(ctx)
+    check_calls(ctx, mentions)
     check_protocols(ctx)
     check_drift(ctx)
     findings = filter_suppressed(ctx.findings, ctx.lines.lines)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .config import Settings, load_settings
+from .index.mentions import Mentions, expand_words
 from .index.modules import ModuleMap
 from .index.workspace import WorkspaceIndex
 from .registry.loader import load_registry
@@ -31,6 +32,7 @@ class Project:
     #: :mod:`contract_lsp.index.mentions`.
     derived_words: frozenset[str] = frozenset()
     _table: ContractTable | None = field(default=None, repr=False)
+    _mentions: Mentions | None = field(default=None, repr=False)
 
     @property
     def table(self) -> ContractTable:
@@ -43,6 +45,19 @@ class Project:
     def words(self) -> frozenset[str]:
         """Words whose absence from a file's bytes proves it has no finding."""
         return self.table.words | self.derived_words
+
+    @property
+    def mentions(self) -> Mentions:
+        """The prefilter over :attr:`words` (rebuilt when they change)."""
+        words = self.words
+        if self._mentions is None or self._mentions.words != words:
+            self._mentions = Mentions(words)
+        return self._mentions
+
+    def expand_words(self, contents: dict[str, bytes]) -> None:
+        """Grow the prefilter over the workspace's sources (absolute path -> bytes)."""
+        table = self.table
+        self.derived_words = expand_words(self.index, table.words, table.protocol_targets, contents) - table.words
 
     def set_registry(self, registry: Registry) -> None:
         self.registry = registry

@@ -27,8 +27,6 @@ def _param(param: Parameter):
 
     annotation = _expression(param.type)
     default = _expression(param.default)
-    if default is None and not param.required:
-        default = cst.Name("None")
     return cst.Param(
         name=cst.Name(param.name),
         annotation=cst.Annotation(annotation) if annotation is not None else None,
@@ -52,14 +50,15 @@ def method_stub(method: Method, indent: str = "    "):
     regular = [p for p in method.parameters if p.kind == "positional_or_keyword"]
     keyword_only = [p for p in method.parameters if p.kind == "keyword_only"]
     self_param = cst.Param(cst.Name("self"))
-    # A required parameter may not follow one with a default: from there on, keyword-only.
+    # A parameter without a default may not follow one with a default: from there on,
+    # such parameters become keyword-only (still accepted by name, as the contract allows).
     seen_default = False
     fixed_regular: list[Parameter] = []
     for p in regular:
-        if seen_default and p.required and not p.default:
+        if seen_default and _expression(p.default) is None:
             keyword_only.insert(0, p)
             continue
-        seen_default = seen_default or not p.required or bool(p.default)
+        seen_default = seen_default or _expression(p.default) is not None
         fixed_regular.append(p)
     params = cst.Parameters(
         posonly_params=[self_param, *map(_param, positional_only)] if positional_only else [],

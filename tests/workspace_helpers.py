@@ -26,13 +26,14 @@ def check_workspace(root: Path, only: str | None = None) -> dict[str, list[Findi
     files = sorted(str(p) for p in root.rglob("*.py"))
     project = open_project(root, files)
     assert not project.registry.errors, project.registry.errors
+    project.expand_words({p: Path(p).read_bytes() for p in files})
     out: dict[str, list[Finding]] = {}
     for path in files:
         rel = os.path.relpath(path, root)
         if only is not None and rel != only:
             continue
         text = Path(path).read_text(encoding="utf-8")
-        out[rel] = check_source(text, path, project.table, selection=project.settings, words=project.words)
+        out[rel] = check_source(text, path, project.table, selection=project.settings, mentions=project.mentions)
     return out
 
 

@@ -16,9 +16,8 @@ import sys
 from pathlib import Path
 
 from ..config import ConfigError, PathFilter, find_workspace_root, walk_python_files
-from ..engine import SourceError, check_source, may_mention
+from ..engine import SourceError, check_source
 from ..findings import Finding
-from ..index.mentions import expand_words
 from ..index.workspace import decode_source
 from ..project import Project, open_project
 from ..rules.drift import missing_targets
@@ -54,7 +53,7 @@ def _check_one(path: str) -> tuple[str, list[Finding], str | None, str | None]:
         reason = "binary file" if b"\0" in data else f"cannot be decoded ({exc.__class__.__name__}: {getattr(exc, 'reason', exc)})"
         return path, [], None, reason
     try:
-        findings = check_source(text, path, project.table, selection=project.settings, words=project.words)
+        findings = check_source(text, path, project.table, selection=project.settings, mentions=project.mentions)
     except SourceError as exc:
         where = f" (line {exc.line})" if exc.line else ""
         return path, [], None, f"{exc.reason}{where}"
@@ -144,9 +143,9 @@ def run_check(args: argparse.Namespace) -> int:
         return 2
 
     contents = {p: data for p in dict.fromkeys([*checked, *workspace]) if (data := _read(p)) is not None}
-    project.derived_words = expand_words(project.table.words, contents.values())
-    words = project.words
-    to_check = [p for p in dict.fromkeys(checked) if p not in contents or may_mention(contents[p], words)]
+    project.expand_words(contents)
+    mentions = project.mentions
+    to_check = [p for p in dict.fromkeys(checked) if p not in contents or mentions(contents[p])]
     _PROJECT, _CONTENTS = project, contents
     # Resolve every contract's target before forking, so workers share those facts.
     project.table  # noqa: B018
@@ -220,7 +219,7 @@ def _apply_fixes(findings: list[Finding], texts: dict[str, str], project: Projec
             total += count
             text = new
             try:
-                file_findings = check_source(text, path, project.table, selection=project.settings, words=project.words)
+                file_findings = check_source(text, path, project.table, selection=project.settings, mentions=project.mentions)
             except SourceError:
                 break
         if total:

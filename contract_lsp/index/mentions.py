@@ -1,58 +1,126 @@
-"""The bytes-first prefilter's word list, grown to a fixpoint over the workspace.
+"""The bytes-first prefilter: which files can possibly have a finding, decided before any
+parse.
 
-A file can only have a finding if it mentions a contracted name, *or* a name that stands
-for one: an alias made by a re-export (``from .context import UserExecutionContext as
-Ctx``), or a workspace class that subclasses a protocol (``class Base(Protocol)`` ->
-``class Impl(Base)`` names only ``Base``). Starting from the contracts' own names, files
-that mention a word are parsed (and only those), and the names they derive from the words
-join the set, until nothing changes.
+A file can only have a finding if it mentions, as a whole identifier, a contracted name or
+a name that stands for one: an import alias (``from .context import UserExecutionContext as
+Ctx``), or a workspace class that implements a protocol through other workspace classes
+(``class Base(Protocol)`` -> ``class Impl(Base)`` names only ``Base``). :func:`expand_words`
+grows the contracts' own names to include those, to a fixpoint.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterable
+from typing import Iterable
 
-# Regexes rather than a parse: they run on every file that mentions a word, and a parse
-# costs ~50x more. Extra names only cost a parse later; multi-line class headers are
-# covered by the bases group spanning lines.
-_ALIAS = re.compile(rb"\b([A-Za-z_][A-Za-z0-9_]*)\s+as\s+([A-Za-z_][A-Za-z0-9_]*)")
-_CLASS = re.compile(rb"^[ \t]*class\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(([^)]*)\)", re.M)
-_WORD = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+from .workspace import WorkspaceIndex
+
+_IDENT = rb"[A-Za-z_][A-Za-z0-9_]*"
+# ``X as Y`` in an import: a regex rather than a parse, since it runs on every file that
+# mentions a word. An alias too many only costs a parse later.
+_ALIAS = re.compile(rb"\b(" + _IDENT + rb")[ \t]+as[ \t]+(" + _IDENT + rb")")
+_CLASS_HEADER = re.compile(rb"^[ \t]*class[ \t]+" + _IDENT + rb"[ \t]*\(([^)]*)\)", re.M)
+_WORD = re.compile(_IDENT)
 
 
-def derived_names(data: bytes, words: set[str]) -> set[str]:
-    """Names the source ``data`` binds that stand for one of ``words``: import aliases of
-    them, and classes with a base whose last name is one of them."""
-    found: set[str] = set()
+class Mentions:
+    """A membership test for "does this text mention one of the words as an identifier".
+
+    A substring search rejects most files at memchr speed; only files that contain a word
+    somewhere pay for the word-boundary regex (``sub`` must not match ``subprocess``).
+    Non-identifier text (a word that is not a Python name) is matched as a substring.
+    """
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = frozenset(w for w in words if w)
+        ordered = sorted(self.words, key=len, reverse=True)
+        self._needles = [w.encode("utf-8") for w in ordered]
+        self._text_needles = ordered
+        alternation = b"|".join(re.escape(n) for n in self._needles)
+        self._regex = re.compile(rb"(?<![A-Za-z0-9_])(?:" + alternation + rb")(?![A-Za-z0-9_])") if ordered else None
+
+    def __call__(self, data: bytes | str) -> bool:
+        """True when ``data`` (source bytes or text) mentions a word as a whole identifier."""
+        if self._regex is None:
+            return False
+        if isinstance(data, str):
+            if not any(w in data for w in self._text_needles):
+                return False
+            data = data.encode("utf-8", errors="surrogatepass")
+        elif not any(n in data for n in self._needles):
+            return False
+        return self._regex.search(data) is not None
+
+
+    def lines(self, text: str) -> set[int]:
+        """1-based numbers of the lines of ``text`` that mention a word as an identifier
+        (line breaks as Python counts them: ``\\n``, ``\\r\\n``, ``\\r``)."""
+        if self._regex is None:
+            return set()
+        data = text.encode("utf-8", errors="surrogatepass").replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        found: set[int] = set()
+        line, pos = 1, 0
+        for match in self._regex.finditer(data):
+            line += data.count(b"\n", pos, match.start())
+            pos = match.start()
+            found.add(line)
+        return found
+
+
+def _aliases(data: bytes, words: set[str]) -> set[str]:
+    found = set()
     for match in _ALIAS.finditer(data):
         if match.group(1).decode() in words:
             found.add(match.group(2).decode())
-    for match in _CLASS.finditer(data):
-        bases = {w.decode() for w in _WORD.findall(match.group(2))}
-        if bases & words:
-            found.add(match.group(1).decode())
-    return found - words
+    return found
+
+
+def _has_class_on(data: bytes, words: set[str]) -> bool:
+    for match in _CLASS_HEADER.finditer(data):
+        if {w.decode() for w in _WORD.findall(match.group(1))} & words:
+            return True
+    return False
 
 
 def expand_words(
+    index: WorkspaceIndex,
     words: Iterable[str],
-    contents: Iterable[bytes],
+    protocol_targets: Iterable[str],
+    contents: dict[str, bytes],
     max_rounds: int = 8,
 ) -> frozenset[str]:
-    """The fixpoint of ``words`` over the sources ``contents`` (the bytes of the workspace's
-    Python files)."""
+    """``words`` plus the names that stand for them in the files of ``contents`` (absolute
+    path -> bytes): import aliases, and classes whose resolved ancestors include one of
+    ``protocol_targets`` (qualified names). Class candidates are found by a regex on class
+    headers and confirmed through the index, so an unrelated ``class A(Base)`` elsewhere
+    does not widen the prefilter."""
+    targets = set(protocol_targets)
     current = set(words)
-    sources = list(contents)
     fresh = set(current)
     for _ in range(max_rounds):
         if not fresh:
             break
-        needles = [w.encode("utf-8") for w in fresh]
+        mentions = Mentions(fresh)
         added: set[str] = set()
-        for data in sources:
-            if any(n in data for n in needles):
-                added |= derived_names(data, current)
+        for path, data in contents.items():
+            if not mentions(data):
+                continue
+            added |= _aliases(data, current)
+            if targets and _has_class_on(data, current):
+                added |= _implementations_in(index, path, current, targets)
         fresh = added - current
         current |= fresh
     return frozenset(current)
+
+
+def _implementations_in(index: WorkspaceIndex, path: str, words: set[str], targets: set[str]) -> set[str]:
+    facts = index.facts_for_path(path)
+    if facts is None:
+        return set()
+    found = set()
+    for cls in facts.classes.values():
+        if not any(b.rsplit(".", 1)[-1] in words for b in cls.bases):
+            continue
+        if any(base.qualname in targets for base, _ in index.ancestors(cls)):
+            found.add(cls.name)
+    return found

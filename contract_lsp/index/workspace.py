@@ -79,6 +79,7 @@ class WorkspaceIndex:
         self._lock = threading.RLock()
         #: bumped on every change, so derived caches (contract tables) know to rebuild.
         self.generation = 0
+        self._resolved: dict[str, Resolved] = {}
 
     # -- keeping current -------------------------------------------------------------
     def set_overlay(self, path: str, text: str) -> None:
@@ -90,7 +91,7 @@ class WorkspaceIndex:
             self._overlays[path] = text
             self.module_map.add(path)
             self._facts.pop(path, None)
-            self.generation += 1
+            self._changed()
 
     def clear_overlay(self, path: str) -> None:
         """Go back to the file on disk for ``path`` (document closed)."""
@@ -98,7 +99,7 @@ class WorkspaceIndex:
         with self._lock:
             if self._overlays.pop(path, None) is not None:
                 self._facts.pop(path, None)
-                self.generation += 1
+                self._changed()
 
     def invalidate(self, path: str, deleted: bool = False) -> None:
         """Forget cached facts of ``path`` (changed on disk); ``deleted`` removes the file."""
@@ -109,7 +110,11 @@ class WorkspaceIndex:
                 self.module_map.remove(path)
             else:
                 self.module_map.add(path)
-            self.generation += 1
+            self._changed()
+
+    def _changed(self) -> None:
+        self._resolved.clear()
+        self.generation += 1
 
     def put_facts(self, facts: ModuleFacts) -> None:
         """Store facts computed by a caller that already parsed the file (no second parse)."""
@@ -151,7 +156,16 @@ class WorkspaceIndex:
     # -- resolution ------------------------------------------------------------------
     def resolve(self, dotted: str, _depth: int = 0) -> Resolved:
         """Follow ``dotted`` (``pkg.mod.Name.attr``) through the workspace's modules,
-        re-exports and star imports to its definition. Never raises."""
+        re-exports and star imports to its definition. Never raises. Cached until the
+        workspace changes."""
+        found = self._resolved.get(dotted)
+        if found is None:
+            found = self._resolve(dotted, _depth)
+            if _depth == 0:
+                self._resolved[dotted] = found
+        return found
+
+    def _resolve(self, dotted: str, _depth: int) -> Resolved:
         if _depth > _MAX_DEPTH or not dotted:
             return Resolved(dotted, "external")
         parts = dotted.split(".")

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from ..findings import RULES, ContractRef, Finding, Fix, Range, make_range
 from ..index.facts import ModuleFacts
+from ..index.mentions import Mentions
 from ..index.workspace import Resolved, WorkspaceIndex
 from ..registry.model import CallableContract, Contract, Parameter, ProtocolContract, Registry
 from ..text import LineIndex
@@ -46,6 +47,18 @@ class ContractTable:
                     canonical = index.resolve(impl).qualname
                     self.implementations.setdefault(canonical, []).append(contract)
         self.words: frozenset[str] = frozenset(words)
+        self._mentions: Mentions | None = None
+
+    @property
+    def mentions(self) -> Mentions:
+        """The prefilter for the contracts' own names."""
+        if self._mentions is None:
+            self._mentions = Mentions(self.words)
+        return self._mentions
+
+    @property
+    def protocol_targets(self) -> set[str]:
+        return set(self.protocols)
 
     def callable_named(self, name: str | None) -> CallableContract | None:
         contract = self.registry.get(name) if name else None

@@ -1,0 +1,164 @@
+"""The real ``contract-lsp --check`` in a subprocess, on real files (SPEC §4)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from workspace_helpers import write_workspace
+
+CONTRACTS = """
+version: 1
+contracts:
+  - name: UserExecutionContext
+    kind: callable
+    target: app.context.UserExecutionContext
+    parameters:
+      - {name: user_id, required: true}
+      - {name: run_id, required: true}
+      - name: websocket_client_id
+        deprecated_names: [websocket_connection_id]
+        removed_names: [connection_id]
+  - name: Ghost
+    kind: callable
+    target: app.ghost.Ghost
+"""
+
+FILES = {
+    "contracts/app.yaml": CONTRACTS,
+    "app/__init__.py": "",
+    "app/context.py": """
+        class UserExecutionContext:
+            def __init__(self, user_id, run_id, websocket_client_id=None):
+                self.user_id = user_id
+    """,
+    "app/handler.py": """
+        from app.context import UserExecutionContext
+
+        def handle(msg):
+            a = UserExecutionContext(msg.user, msg.run, websocket_connection_id=msg.conn)
+            b = UserExecutionContext(user_id=msg.user, run_id=msg.run, connection_id=msg.conn)
+            c = UserExecutionContext(user_idd=msg.user, run_id=msg.run)
+            return a, b, c
+    """,
+    "app/clean.py": """
+        from app.context import UserExecutionContext
+
+        ctx = UserExecutionContext("u", "r", websocket_client_id="c")
+    """,
+}
+
+
+def cli(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "contract_lsp", *args], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.fixture
+def ws(tmp_path):
+    return write_workspace(tmp_path, FILES)
+
+
+def test_text_output_relative_paths_and_exit_1(ws):
+    proc = cli(ws, "--check")
+    assert proc.returncode == 1, proc.stderr
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("app/")]
+    assert lines[0].startswith("app/handler.py:4:49: CL002 ")
+    assert any(line.startswith("app/handler.py:5:64: CL003 ") for line in lines)
+    assert any(line.startswith("app/handler.py:6:30: CL001 ") for line in lines)
+    assert any(line.startswith("app/handler.py:6:9: CL004 ") for line in lines)
+    assert not any("clean.py" in line for line in lines)
+
+
+def test_json_output_is_one_based_with_fixes(ws):
+    proc = cli(ws, "--check", "--format", "json")
+    data = json.loads(proc.stdout)
+    cl003 = next(d for d in data if d["code"] == "CL003")
+    assert (cl003["path"], cl003["line"], cl003["column"], cl003["end_column"]) == ("app/handler.py", 5, 64, 77)
+    assert cl003["contract"] == "UserExecutionContext"
+    assert cl003["fix"]["safe"] is True
+    assert cl003["fix"]["edits"] == [{"line": 5, "column": 64, "end_line": 5, "end_column": 77, "new_text": "websocket_client_id"}]
+
+
+def test_clean_file_exits_0(ws):
+    proc = cli(ws, "--check", "app/clean.py")
+    assert (proc.returncode, proc.stdout.strip()) == (0, "")
+
+
+def test_fix_applies_safe_fixes_only_and_reports_the_rest(ws):
+    proc = cli(ws, "--check", "--fix")
+    text = (ws / "app/handler.py").read_text()
+    assert "websocket_connection_id" not in text and "connection_id=msg.conn" not in text
+    assert "user_idd=" in text  # CL001's rename is unsafe
+    assert proc.returncode == 1
+    assert "CL001" in proc.stdout and "CL002" not in proc.stdout and "CL003" not in proc.stdout
+    proc = cli(ws, "--check", "--fix", "--unsafe-fixes")
+    assert "user_idd=" not in (ws / "app/handler.py").read_text()
+    assert proc.returncode == 0, proc.stdout
+
+
+def test_diff_prints_and_changes_nothing(ws):
+    before = (ws / "app/handler.py").read_text()
+    proc = cli(ws, "--check", "--diff")
+    assert proc.returncode == 1
+    assert "-    a = UserExecutionContext(msg.user, msg.run, websocket_connection_id=msg.conn)" in proc.stdout
+    assert "+    a = UserExecutionContext(msg.user, msg.run, websocket_client_id=msg.conn)" in proc.stdout
+    assert (ws / "app/handler.py").read_text() == before
+
+
+def test_select_ignore_statistics_exit_zero(ws):
+    proc = cli(ws, "--check", "--select", "CL00", "--ignore", "CL001,CL004", "--statistics")
+    assert proc.returncode == 1
+    rows = [r.split() for r in proc.stdout.strip().splitlines()]
+    assert sorted(r[1] for r in rows) == ["CL002", "CL003"]
+    assert cli(ws, "--check", "--exit-zero").returncode == 0
+
+
+def test_strict_reports_missing_targets_in_the_contract_file(ws):
+    assert "CL202" not in cli(ws, "--check").stdout
+    proc = cli(ws, "--check", "--strict")
+    assert "contracts/app.yaml:14:13: CL202" in proc.stdout
+
+
+def test_broken_contract_file_is_exit_2_with_its_line(ws):
+    (ws / "contracts/app.yaml").write_text("version: 1\ncontracts:\n  - name: X\n    kind: callable\n    target: a.b\n    paramters: []\n")
+    proc = cli(ws, "--check")
+    assert proc.returncode == 2
+    assert "contracts/app.yaml:6:" in proc.stderr and "CL900" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_missing_path_is_exit_2_and_named(ws):
+    proc = cli(ws, "--check", "nope/")
+    assert proc.returncode == 2 and "nope" in proc.stderr
+
+
+def test_bad_files_are_named_and_skipped_without_changing_exit(ws):
+    (ws / "app/syntax.py").write_text("from app.context import UserExecutionContext\ndef (:\n")
+    (ws / "app/latin1.py").write_bytes(b"# UserExecutionContext\nx = '\xe9'\n")
+    (ws / "app/binary.py").write_bytes(b"UserExecutionContext\x00\x01\x02")
+    (ws / "app/deep.py").write_text("UserExecutionContext\nx = " + "+".join(["a"] * 100_000) + "\n")
+    proc = cli(ws, "--check", "app/syntax.py", "app/latin1.py", "app/binary.py", "app/deep.py", "app/clean.py")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+    for name in ("syntax.py", "latin1.py", "binary.py", "deep.py"):
+        assert f"app/{name}" in proc.stderr, proc.stderr
+    proc = cli(ws, "--check")
+    assert proc.returncode == 1 and "CL003" in proc.stdout  # the rest is still checked
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "github", "gitlab", "junit"])
+def test_other_formats_render(ws, fmt):
+    proc = cli(ws, "--check", "--format", fmt)
+    assert proc.returncode == 1
+    assert "CL003" in proc.stdout
+
+
+def test_version():
+    proc = cli(Path.cwd(), "--version")
+    assert proc.returncode == 0 and proc.stdout.startswith("contract-lsp ")
