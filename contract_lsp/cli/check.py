@@ -53,7 +53,8 @@ def _check_one(path: str) -> tuple[str, list[Finding], str | None, str | None]:
         reason = "binary file" if b"\0" in data else f"cannot be decoded ({exc.__class__.__name__}: {getattr(exc, 'reason', exc)})"
         return path, [], None, reason
     try:
-        findings = check_source(text, path, project.table, selection=project.settings, mentions=project.mentions)
+        tree = project.index.tree_for(path)  # parsed already while resolving or expanding
+        findings = check_source(text, path, project.table, selection=project.settings, mentions=project.mentions, tree=tree)
     except SourceError as exc:
         where = f" (line {exc.line})" if exc.line else ""
         return path, [], None, f"{exc.reason}{where}"
@@ -129,7 +130,7 @@ def run_check(args: argparse.Namespace) -> int:
     checked = [os.path.abspath(p) for p in walk_python_files([p.resolve() for p in targets], path_filter)]
     workspace = [os.path.abspath(p) for p in walk_python_files([root], path_filter)]
     try:
-        project = open_project(root, [*workspace, *checked], cli_contracts=cli_contracts, overrides=overrides or None)
+        project = open_project(root, [*workspace, *checked], cli_contracts=cli_contracts, overrides=overrides or None, keep_trees=True)
     except ConfigError as exc:
         print(f"contract-lsp: {exc}", file=sys.stderr)
         return 2

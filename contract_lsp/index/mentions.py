@@ -23,46 +23,55 @@ _CLASS_HEADER = re.compile(rb"^[ \t]*class[ \t]+" + _IDENT + rb"[ \t]*\(([^)]*)\
 _WORD = re.compile(_IDENT)
 
 
+_IDENT_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
 class Mentions:
     """A membership test for "does this text mention one of the words as an identifier".
 
-    A substring search rejects most files at memchr speed; only files that contain a word
-    somewhere pay for the word-boundary regex (``sub`` must not match ``subprocess``).
-    Non-identifier text (a word that is not a Python name) is matched as a substring.
+    ``bytes.find`` runs at memchr speed; each hit's neighbours are then checked so that
+    ``sub`` does not match ``subprocess`` (a regex alternation is ~5x slower here).
     """
 
     def __init__(self, words: Iterable[str]) -> None:
         self.words = frozenset(w for w in words if w)
-        ordered = sorted(self.words, key=len, reverse=True)
-        self._needles = [w.encode("utf-8") for w in ordered]
-        self._text_needles = ordered
-        alternation = b"|".join(re.escape(n) for n in self._needles)
-        self._regex = re.compile(rb"(?<![A-Za-z0-9_])(?:" + alternation + rb")(?![A-Za-z0-9_])") if ordered else None
+        self._needles = [w.encode("utf-8") for w in sorted(self.words, key=len, reverse=True)]
+
+    def _offsets(self, data: bytes, needle: bytes, first_only: bool) -> list[int]:
+        found, start, size = [], 0, len(needle)
+        while True:
+            i = data.find(needle, start)
+            if i < 0:
+                return found
+            start = i + 1
+            if i > 0 and data[i - 1] in _IDENT_BYTES:
+                continue
+            if i + size < len(data) and data[i + size] in _IDENT_BYTES:
+                continue
+            found.append(i)
+            if first_only:
+                return found
 
     def __call__(self, data: bytes | str) -> bool:
         """True when ``data`` (source bytes or text) mentions a word as a whole identifier."""
-        if self._regex is None:
-            return False
         if isinstance(data, str):
-            if not any(w in data for w in self._text_needles):
-                return False
             data = data.encode("utf-8", errors="surrogatepass")
-        elif not any(n in data for n in self._needles):
-            return False
-        return self._regex.search(data) is not None
-
+        return any(self._offsets(data, n, True) for n in self._needles)
 
     def lines(self, text: str) -> set[int]:
         """1-based numbers of the lines of ``text`` that mention a word as an identifier
         (line breaks as Python counts them: ``\\n``, ``\\r\\n``, ``\\r``)."""
-        if self._regex is None:
+        data = text.encode("utf-8", errors="surrogatepass")
+        offsets = sorted(o for n in self._needles for o in self._offsets(data, n, False))
+        if not offsets:
             return set()
-        data = text.encode("utf-8", errors="surrogatepass").replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        if b"\r" in data:
+            data = data.replace(b"\r\n", b" \n").replace(b"\r", b"\n")  # same length
         found: set[int] = set()
         line, pos = 1, 0
-        for match in self._regex.finditer(data):
-            line += data.count(b"\n", pos, match.start())
-            pos = match.start()
+        for offset in offsets:
+            line += data.count(b"\n", pos, offset)
+            pos = offset
             found.add(line)
         return found
 

@@ -1,0 +1,237 @@
+"""Renderers for ``--check --format`` and ``--statistics`` (SPEC §4).
+
+Findings carry 0-based lines and code-point columns; every format here prints them 1-based.
+Paths print relative to the current directory when under it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections import Counter
+from pathlib import Path
+
+from ..findings import RULES, Finding
+
+FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
+
+
+def display_path(path: str, cwd: Path) -> str:
+    """``path`` relative to ``cwd`` when it lies under it, else as given."""
+    absolute = os.path.abspath(path)
+    base = str(cwd.resolve())
+    if absolute == base or absolute.startswith(base + os.sep):
+        return os.path.relpath(absolute, base)
+    return path
+
+
+def _sorted(findings: list[Finding], cwd: Path) -> list[tuple[str, Finding]]:
+    rows = [(display_path(f.path, cwd), f) for f in findings]
+    rows.sort(key=lambda r: (r[0], r[1].range.start, r[1].code))
+    return rows
+
+
+def _edit_json(edit) -> dict:
+    return {
+        "line": edit.range.start.line + 1,
+        "column": edit.range.start.character + 1,
+        "end_line": edit.range.end.line + 1,
+        "end_column": edit.range.end.character + 1,
+        "new_text": edit.new_text,
+    }
+
+
+def _text(findings: list[Finding], cwd: Path) -> str:
+    lines = [
+        f"{path}:{f.range.start.line + 1}:{f.range.start.character + 1}: {f.code} {f.message}"
+        for path, f in _sorted(findings, cwd)
+    ]
+    if findings:
+        safe = sum(1 for f in findings if f.fix and f.fix.safe)
+        unsafe = sum(1 for f in findings if f.fix and not f.fix.safe)
+        noun = "finding" if len(findings) == 1 else "findings"
+        lines.append(f"Found {len(findings)} {noun} ({safe} fixable with --fix, {unsafe} more with --unsafe-fixes).")
+    return "\n".join(lines)
+
+
+def _json(findings: list[Finding], cwd: Path) -> str:
+    out = []
+    for path, f in _sorted(findings, cwd):
+        out.append(
+            {
+                "path": path,
+                "line": f.range.start.line + 1,
+                "column": f.range.start.character + 1,
+                "end_line": f.range.end.line + 1,
+                "end_column": f.range.end.character + 1,
+                "code": f.code,
+                "severity": f.severity,
+                "message": f.message,
+                "contract": f.contract.name if f.contract else None,
+                "fix": None if f.fix is None else {"safe": f.fix.safe, "edits": [_edit_json(e) for e in f.fix.edits]},
+            }
+        )
+    return json.dumps(out, indent=2, ensure_ascii=False)
+
+
+_SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note", "hint": "note"}
+
+
+def _sarif(findings: list[Finding], cwd: Path, version: str, rules_uri: str) -> str:
+    codes = sorted(RULES)
+    rules = [
+        {
+            "id": code,
+            "name": RULES[code][1].replace(" ", ""),
+            "shortDescription": {"text": RULES[code][1]},
+            "fullDescription": {"text": f"{code}: {RULES[code][1]} (see the rule's documentation)."},
+            "helpUri": f"{rules_uri}#{code.lower()}",
+            "defaultConfiguration": {"level": _SARIF_LEVEL[RULES[code][0]]},
+        }
+        for code in codes
+    ]
+    results = []
+    for path, f in _sorted(findings, cwd):
+        region = {
+            "startLine": f.range.start.line + 1,
+            "startColumn": f.range.start.character + 1,
+            "endLine": f.range.end.line + 1,
+            "endColumn": f.range.end.character + 1,
+        }
+        result = {
+            "ruleId": f.code,
+            "ruleIndex": codes.index(f.code) if f.code in codes else -1,
+            "level": _SARIF_LEVEL.get(f.severity, "warning"),
+            "message": {"text": f.message},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": Path(path).as_posix()}, "region": region}}],
+        }
+        if f.fix is not None:
+            result["fixes"] = [
+                {
+                    "description": {"text": f.fix.title},
+                    "artifactChanges": [
+                        {
+                            "artifactLocation": {"uri": Path(path).as_posix()},
+                            "replacements": [
+                                {
+                                    "deletedRegion": {
+                                        "startLine": e.range.start.line + 1,
+                                        "startColumn": e.range.start.character + 1,
+                                        "endLine": e.range.end.line + 1,
+                                        "endColumn": e.range.end.character + 1,
+                                    },
+                                    "insertedContent": {"text": e.new_text},
+                                }
+                                for e in f.fix.edits
+                            ],
+                        }
+                    ],
+                }
+            ]
+        results.append(result)
+    doc = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": {"name": "contract-lsp", "version": version, "informationUri": rules_uri, "rules": rules}},
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+_GITHUB_COMMAND = {"error": "error", "warning": "warning", "info": "notice", "hint": "notice"}
+
+
+def _github(findings: list[Finding], cwd: Path) -> str:
+    lines = []
+    for path, f in _sorted(findings, cwd):
+        props = ",".join(
+            [
+                f"file={_escape_property(path)}",
+                f"line={f.range.start.line + 1}",
+                f"col={f.range.start.character + 1}",
+                f"endLine={f.range.end.line + 1}",
+                f"endColumn={f.range.end.character + 1}",
+                f"title={_escape_property(f.code)}",
+            ]
+        )
+        lines.append(f"::{_GITHUB_COMMAND.get(f.severity, 'warning')} {props}::{_escape_data(f.code + ' ' + f.message)}")
+    return "\n".join(lines)
+
+
+_GITLAB_SEVERITY = {"error": "major", "warning": "minor", "info": "info", "hint": "info"}
+
+
+def _gitlab(findings: list[Finding], cwd: Path) -> str:
+    out = []
+    seen: Counter[str] = Counter()
+    for path, f in _sorted(findings, cwd):
+        # Stable across unrelated edits: no line number, but an occurrence counter so two
+        # identical findings in one file still get distinct fingerprints.
+        base = f"{path}\0{f.code}\0{f.message}"
+        seen[base] += 1
+        fingerprint = hashlib.sha256(f"{base}\0{seen[base]}".encode()).hexdigest()
+        out.append(
+            {
+                "description": f"{f.code} {f.message}",
+                "check_name": f.code,
+                "fingerprint": fingerprint,
+                "severity": _GITLAB_SEVERITY.get(f.severity, "minor"),
+                "location": {"path": path, "lines": {"begin": f.range.start.line + 1}},
+            }
+        )
+    return json.dumps(out, indent=2, ensure_ascii=False)
+
+
+def _junit(findings: list[Finding], cwd: Path) -> str:
+    import xml.etree.ElementTree as ET
+
+    by_file: dict[str, list[Finding]] = {}
+    for path, f in _sorted(findings, cwd):
+        by_file.setdefault(path, []).append(f)
+    suite = ET.Element("testsuite", name="contract-lsp", tests=str(len(by_file)), failures=str(len(findings)), errors="0")
+    for path, file_findings in by_file.items():
+        case = ET.SubElement(suite, "testcase", name=path, classname="contract-lsp")
+        for f in file_findings:
+            failure = ET.SubElement(case, "failure", message=f"{f.code} {f.message}", type=f.code)
+            failure.text = f"{path}:{f.range.start.line + 1}:{f.range.start.character + 1}: {f.code} {f.message}"
+    root = ET.Element("testsuites", name="contract-lsp", tests=str(len(by_file)), failures=str(len(findings)))
+    root.append(suite)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
+
+
+def render(findings: list[Finding], fmt: str, *, cwd: Path, tool_version: str, rules_doc_uri: str) -> str:
+    """``findings`` in format ``fmt`` (one of :data:`FORMATS`). Raises ValueError otherwise."""
+    if fmt == "text":
+        return _text(findings, cwd)
+    if fmt == "json":
+        return _json(findings, cwd)
+    if fmt == "sarif":
+        return _sarif(findings, cwd, tool_version, rules_doc_uri)
+    if fmt == "github":
+        return _github(findings, cwd)
+    if fmt == "gitlab":
+        return _gitlab(findings, cwd)
+    if fmt == "junit":
+        return _junit(findings, cwd)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def render_statistics(findings: list[Finding]) -> str:
+    """One line per code: count, code, summary; most frequent first."""
+    counts = Counter(f.code for f in findings)
+    rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    width = max((len(str(n)) for _, n in rows), default=1)
+    return "\n".join(f"{n:>{width}}  {code}  {RULES.get(code, ('', ''))[1]}" for code, n in rows)
