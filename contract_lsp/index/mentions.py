@@ -16,8 +16,10 @@ from typing import Iterable
 from .workspace import WorkspaceIndex
 
 _IDENT = rb"[A-Za-z_][A-Za-z0-9_]*"
-# ``X as Y`` in an import: a regex rather than a parse, since it runs on every file that
-# mentions a word. An alias too many only costs a parse later.
+# ``X as Y`` in an import statement: a regex rather than a parse, since it runs on every
+# file that mentions a word. An alias too many only costs a parse later; prose ("run as
+# the user") in comments must not count, hence the import statement around it.
+_IMPORT = re.compile(rb"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]+(\([^)]*\)|[^\n]*)", re.M)
 _ALIAS = re.compile(rb"\b(" + _IDENT + rb")[ \t]+as[ \t]+(" + _IDENT + rb")")
 _CLASS_HEADER = re.compile(rb"^[ \t]*class[ \t]+" + _IDENT + rb"[ \t]*\(([^)]*)\)", re.M)
 _WORD = re.compile(_IDENT)
@@ -78,9 +80,10 @@ class Mentions:
 
 def _aliases(data: bytes, words: set[str]) -> set[str]:
     found = set()
-    for match in _ALIAS.finditer(data):
-        if match.group(1).decode() in words:
-            found.add(match.group(2).decode())
+    for statement in _IMPORT.finditer(data):
+        for match in _ALIAS.finditer(statement.group(1)):
+            if match.group(1).decode() in words:
+                found.add(match.group(2).decode())
     return found
 
 
