@@ -1,0 +1,1 @@
+"""WebSocket managers: one protocol, several implementations."""
