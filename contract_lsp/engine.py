@@ -61,6 +61,17 @@ def parse_source(source: str, path: str) -> ast.Module:
         raise SourceError(path, str(exc)) from None
 
 
+def make_context(source: str, path: str, table: ContractTable, tree: ast.Module) -> CheckContext:
+    """The rules' view of one parsed file (module facts built from ``tree``)."""
+    index = table.index
+    abspath = os.path.abspath(path)
+    module = index.module_map.module_of(abspath) or ""
+    facts = build_module_facts(tree, module, abspath, os.path.basename(path) == "__init__.py", split_lines(source))
+    if index.module_map.path_of(module) == abspath:
+        index.put_facts(facts)  # resolution within this module reuses this parse
+    return CheckContext(path, source, tree, module, facts, table)
+
+
 def check_source(
     source: str,
     path: str,
@@ -84,13 +95,7 @@ def check_source(
         if not mentions(source):
             return []
         tree = parse_source(source, path)
-    index = table.index
-    abspath = os.path.abspath(path)
-    module = index.module_map.module_of(abspath) or ""
-    facts = build_module_facts(tree, module, abspath, os.path.basename(path) == "__init__.py", split_lines(source))
-    if index.module_map.path_of(module) == abspath:
-        index.put_facts(facts)  # resolution within this module reuses this parse
-    ctx = CheckContext(path, source, tree, module, facts, table)
+    ctx = make_context(source, path, table, tree)
     check_calls(ctx, mentions)
     check_protocols(ctx)
     check_drift(ctx)

@@ -348,15 +348,24 @@ def _dedupe(errors: list[ContractFileError]) -> list[ContractFileError]:
     return sorted(out, key=lambda e: (e.line, e.column))
 
 
-def load_registry(paths: list[Path]) -> Registry:
+def load_registry(paths: list[Path], overlays: dict[str, str] | None = None) -> Registry:
     """Every contract under ``paths`` (files or folders), with the CL900 errors of every
     file, and the cross-file checks: duplicate contract names and ``forwards_to`` naming no
-    callable contract. A file that cannot be read or decoded is an error at 1:1."""
+    callable contract. A file that cannot be read or decoded is an error at 1:1.
+    ``overlays`` maps absolute paths of contract files open in an editor to their unsaved
+    text, used instead of the disk."""
     files, errors = find_contract_files(paths)
     contracts: list[Contract] = []
     read: list[str] = []
+    overlays = overlays or {}
     for file in files:
         path = str(file)
+        if os.path.abspath(path) in overlays:
+            read.append(path)
+            found, file_errors = parse_contract_text(overlays[os.path.abspath(path)], path)
+            contracts.extend(found)
+            errors.extend(file_errors)
+            continue
         try:
             with open(file, "rb") as handle:
                 raw = handle.read(MAX_BYTES + 1)

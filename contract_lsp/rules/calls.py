@@ -230,9 +230,13 @@ class CallChecker:
             return
         contracts = self.contracts_for(callee)
         if contracts:
-            skip_first = callee.unbound_method and self._takes_self(callee)
-            for contract in contracts:
-                check_arguments(self.ctx, node, contract, skip_first=skip_first)
+            self.on_contracted_call(node, contracts, callee.unbound_method and self._takes_self(callee))
+
+    def on_contracted_call(self, node: ast.Call, contracts: list[CallableContract], skip_first: bool) -> None:
+        """Called for every call that matches contracts; checks its arguments. Subclasses
+        (hover, completion, impact) override it to collect calls instead."""
+        for contract in contracts:
+            check_arguments(self.ctx, node, contract, skip_first=skip_first)
 
     def _takes_self(self, callee: _Callee) -> bool:
         """For ``Class.method(obj, ...)``: does the first argument fill ``self``? Not for
@@ -370,3 +374,24 @@ def check_calls(ctx: CheckContext, mentions: Mentions) -> None:
     lines = mentions.lines(ctx.source)
     if lines:
         CallChecker(ctx, mentions.words, lines).run()
+
+
+class _CallCollector(CallChecker):
+    def __init__(self, ctx: CheckContext, words: frozenset[str], lines: set[int]) -> None:
+        super().__init__(ctx, words, lines)
+        self.found: list[tuple[ast.Call, list[CallableContract], bool]] = []
+
+    def on_contracted_call(self, node: ast.Call, contracts: list[CallableContract], skip_first: bool) -> None:
+        self.found.append((node, contracts, skip_first))
+
+
+def contracted_calls(ctx: CheckContext, mentions: Mentions) -> list[tuple[ast.Call, list[CallableContract], bool]]:
+    """Every call of ``ctx``'s module that matches callable contracts: (call node, its
+    contracts, whether its first positional argument fills ``self``). Used by hover,
+    completion and impact, so they resolve callees exactly as the rules do."""
+    lines = mentions.lines(ctx.source)
+    if not lines:
+        return []
+    collector = _CallCollector(ctx, mentions.words, lines)
+    collector.run()
+    return collector.found

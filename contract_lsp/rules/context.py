@@ -28,7 +28,7 @@ class ContractTable:
         self.generation = index.generation
         self.callables: dict[str, list[CallableContract]] = {}
         self.by_name: dict[str, list[CallableContract]] = {}
-        self.protocols: dict[str, ProtocolContract] = {}
+        self.protocols: dict[str, list[ProtocolContract]] = {}
         self.implementations: dict[str, list[ProtocolContract]] = {}
         self.resolved: dict[str, Resolved] = {}
         words: set[str] = set()
@@ -41,7 +41,7 @@ class ContractTable:
                 if contract.match == "name":
                     self.by_name.setdefault(contract.last_name, []).append(contract)
             else:
-                self.protocols[target.qualname] = contract
+                self.protocols.setdefault(target.qualname, []).append(contract)
                 for impl in contract.implementations:
                     words.add(impl.rsplit(".", 1)[-1])
                     canonical = index.resolve(impl).qualname

@@ -32,9 +32,9 @@ def implemented_protocols(ctx: CheckContext, cls: ClassFacts) -> list[ProtocolCo
     if any(b.qualname in _INTERFACE_BASES for b in direct):
         return found  # an extending protocol, not an implementation
     for base, _depth in ctx.index.ancestors(cls):
-        contract = table.protocols.get(base.qualname)
-        if contract is not None and contract not in found:
-            found.append(contract)
+        for contract in table.protocols.get(base.qualname, ()):
+            if contract not in found:
+                found.append(contract)
     return found
 
 

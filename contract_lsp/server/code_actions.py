@@ -1,0 +1,110 @@
+"""Code actions (SPEC §5): a quick fix per fixable diagnostic (preferred when safe), a
+"disable for this line" quick fix adding ``# noqa: CODE``, and ``source.fixAll.contract-lsp``
+applying every safe fix of the document — the same edits ``--fix`` applies."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from ..findings import Finding, TextEdit
+from ..fixes import select_fixes
+from ..noqa import noqa_edit
+from .documents import document_findings, lines_for
+
+if TYPE_CHECKING:
+    from .app import ContractServer
+
+FIX_ALL = "source.fixAll.contract-lsp"
+
+
+def _workspace_edit(uri: str, version: int | None, edits: list[TextEdit], lines) -> types.WorkspaceEdit:
+    text_edits = [types.TextEdit(range=lines.range_to_client(e.range), new_text=e.new_text) for e in edits]
+    return types.WorkspaceEdit(
+        document_changes=[
+            types.TextDocumentEdit(
+                text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version),
+                edits=text_edits,
+            )
+        ]
+    )
+
+
+def _overlaps(finding: Finding, rng) -> bool:
+    start, end = finding.range.start, finding.range.end
+    return not (end < rng.start or rng.end < start)
+
+
+def code_actions(server: "ContractServer", params: types.CodeActionParams) -> list[types.CodeAction]:
+    uri = params.text_document.uri
+    document = server.workspace.get_text_document(uri)
+    text = document.source
+    _state, findings = document_findings(server.session, uri, text)
+    lines = lines_for(text, server.workspace.position_encoding)
+    only = params.context.only
+    wants = (lambda kind: any(kind == o or kind.startswith(o + ".") for o in only)) if only else (lambda kind: True)
+    actions: list[types.CodeAction] = []
+    requested = lines.range_from_client(params.range)
+    if wants(types.CodeActionKind.QuickFix):
+        noqa_done: set[tuple[int, str]] = set()
+        for finding in findings:
+            if finding.code == "CL900" or not _overlaps(finding, requested):
+                continue
+            diagnostic = _matching_diagnostic(params, finding, lines)
+            if finding.fix is not None:
+                actions.append(
+                    types.CodeAction(
+                        title=f"contract-lsp ({finding.code}): {finding.fix.title}",
+                        kind=types.CodeActionKind.QuickFix,
+                        diagnostics=[diagnostic] if diagnostic else None,
+                        is_preferred=finding.fix.safe,
+                        edit=_workspace_edit(uri, document.version, list(finding.fix.edits), lines),
+                    )
+                )
+            key = (finding.range.start.line, finding.code)
+            if key not in noqa_done and uri.endswith((".py", ".pyi")):
+                noqa_done.add(key)
+                line0 = finding.range.start.line
+                edit = noqa_edit(lines.lines[line0], line0, finding.code)
+                actions.append(
+                    types.CodeAction(
+                        title=f"contract-lsp ({finding.code}): Disable for this line",
+                        kind=types.CodeActionKind.QuickFix,
+                        diagnostics=[diagnostic] if diagnostic else None,
+                        edit=_workspace_edit(uri, document.version, [edit], lines),
+                    )
+                )
+    if wants(FIX_ALL):
+        fixes = select_fixes(findings, unsafe=False)
+        if fixes:
+            actions.append(
+                types.CodeAction(
+                    title="contract-lsp: Fix all safely fixable problems",
+                    kind=FIX_ALL,
+                    edit=_workspace_edit(uri, document.version, [e for f in fixes for e in f.edits], lines),
+                )
+            )
+    return actions
+
+
+def _matching_diagnostic(params: types.CodeActionParams, finding: Finding, lines) -> types.Diagnostic | None:
+    wanted = lines.range_to_client(finding.range)
+    for diagnostic in params.context.diagnostics:
+        if diagnostic.code == finding.code and diagnostic.range == wanted:
+            return diagnostic
+    return None
+
+
+def register(server: "ContractServer") -> None:
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL], resolve_provider=False),
+    )
+    async def on_code_action(params: types.CodeActionParams):
+        await server.ready.wait()
+        try:
+            return code_actions(server, params)
+        except Exception as exc:
+            server.log_error("textDocument/codeAction failed", exc)
+            return []

@@ -1,0 +1,203 @@
+"""Diagnostics (SPEC §5): pushed for push-only clients, pulled by clients that declare
+``textDocument.diagnostic``; debounced as the user types, latest version wins.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+from pygls.uris import from_fs_path
+
+from ..docs import rule_uri
+from ..findings import Finding
+from .documents import document_findings, is_python, lines_for
+
+if TYPE_CHECKING:
+    from .app import ContractServer
+
+#: Seconds between the last keystroke and the check (SPEC §5 "debounced").
+DEBOUNCE = 0.1
+
+_SEVERITY = {
+    "error": types.DiagnosticSeverity.Error,
+    "warning": types.DiagnosticSeverity.Warning,
+    "info": types.DiagnosticSeverity.Information,
+    "hint": types.DiagnosticSeverity.Hint,
+}
+
+
+def to_diagnostic(finding: Finding, lines) -> types.Diagnostic:
+    """An LSP diagnostic for ``finding``, positions in the client's encoding."""
+    data = None
+    if finding.contract is not None:
+        data = {"contract": finding.contract.name, "contract_path": finding.contract.path, "contract_line": finding.contract.line}
+    return types.Diagnostic(
+        range=lines.range_to_client(finding.range),
+        message=finding.message,
+        severity=_SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning),
+        code=finding.code,
+        code_description=types.CodeDescription(href=rule_uri(finding.code)),
+        source="contract-lsp",
+        tags=[types.DiagnosticTag.Deprecated] if finding.deprecated else None,
+        data=data,
+    )
+
+
+class Diagnostics:
+    """Computes, debounces and delivers diagnostics for open documents."""
+
+    def __init__(self, server: "ContractServer") -> None:
+        self.server = server
+        self._pending: dict[str, asyncio.Task] = {}
+        self.published: set[str] = set()
+
+    @property
+    def pull(self) -> bool:
+        caps = self.server.client_capabilities
+        return bool(caps and caps.text_document and caps.text_document.diagnostic)
+
+    def compute(self, uri: str) -> list[types.Diagnostic]:
+        document = self.server.workspace.get_text_document(uri)
+        text = document.source
+        _state, findings = document_findings(self.server.session, uri, text)
+        lines = lines_for(text, self.server.workspace.position_encoding)
+        return [to_diagnostic(f, lines) for f in findings]
+
+    def schedule(self, uri: str, delay: float = DEBOUNCE) -> None:
+        """Check ``uri`` after ``delay`` seconds unless a newer change comes first."""
+        if self.pull:
+            return  # the client asks when it wants them
+        previous = self._pending.pop(uri, None)
+        if previous is not None:
+            previous.cancel()
+        self._pending[uri] = asyncio.ensure_future(self._publish_later(uri, delay))
+
+    async def _publish_later(self, uri: str, delay: float) -> None:
+        try:
+            await asyncio.sleep(delay)
+            await self.server.ready.wait()
+            self.publish(uri)
+        except asyncio.CancelledError:
+            pass
+        except Exception as exc:  # a handler never raises (SPEC §5)
+            self.server.log_error(f"diagnostics for {uri} failed", exc)
+        finally:
+            if self._pending.get(uri) is asyncio.current_task():
+                self._pending.pop(uri, None)
+
+    def publish(self, uri: str) -> None:
+        document = self.server.workspace.text_documents.get(uri)
+        if document is None:
+            return
+        version = document.version
+        diagnostics = self.compute(uri)
+        current = self.server.workspace.text_documents.get(uri)
+        if current is None or current.version != version:
+            return  # the text changed while we worked: a newer check is on its way
+        self.server.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
+        )
+        self.published.add(uri)
+
+    def clear(self, uri: str) -> None:
+        task = self._pending.pop(uri, None)
+        if task is not None:
+            task.cancel()
+        if not self.pull and uri in self.published:
+            self.server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+            self.published.discard(uri)
+
+    def refresh_all(self) -> None:
+        """Re-check every open document (after a registry reload or a change elsewhere)."""
+        if self.pull:
+            caps = self.server.client_capabilities
+            refresh = caps.workspace and caps.workspace.diagnostics and caps.workspace.diagnostics.refresh_support
+            if refresh:
+                self.server.workspace_diagnostic_refresh(None)
+            return
+        for uri in list(self.server.workspace.text_documents):
+            self.schedule(uri, 0)
+        self.publish_workspace()
+
+    def publish_workspace(self) -> None:
+        """``diagnosticMode = "workspace"``: push findings of every Python file."""
+        if self.pull:
+            return
+        for state in self.server.session.workspaces.values():
+            project = state.project
+            if project is None or project.settings.diagnostic_mode != "workspace":
+                continue
+            for path, findings, text in workspace_findings(state):
+                uri = from_fs_path(path)
+                if uri is None or uri in self.server.workspace.text_documents:
+                    continue
+                if findings or uri in self.published:
+                    lines = lines_for(text, self.server.workspace.position_encoding)
+                    self.server.text_document_publish_diagnostics(
+                        types.PublishDiagnosticsParams(uri=uri, diagnostics=[to_diagnostic(f, lines) for f in findings])
+                    )
+                    self.published.add(uri)
+
+
+def workspace_findings(state):
+    """(path, findings, text) for every Python file of a workspace that may have findings;
+    files whose bytes mention no contracted name are not read as text or parsed."""
+    from .documents import python_findings
+
+    project = state.project
+    if project is None:
+        return
+    mentions = project.mentions
+    for path in project.index.all_paths():
+        if not is_python(path):
+            continue
+        try:
+            text = project.index.source_of(path)
+        except (OSError, UnicodeDecodeError, SyntaxError, LookupError):
+            continue
+        if not mentions(text):
+            yield path, [], text
+            continue
+        yield path, python_findings(state, os.path.abspath(path), text), text
+
+
+def register(server: "ContractServer") -> None:
+    @server.feature(
+        types.TEXT_DOCUMENT_DIAGNOSTIC,
+        types.DiagnosticOptions(identifier="contract-lsp", inter_file_dependencies=True, workspace_diagnostics=True),
+    )
+    async def on_document_diagnostic(params: types.DocumentDiagnosticParams):
+        await server.ready.wait()
+        try:
+            items = server.diagnostics.compute(params.text_document.uri)
+        except Exception as exc:
+            server.log_error("textDocument/diagnostic failed", exc)
+            items = []
+        return types.RelatedFullDocumentDiagnosticReport(items=items)
+
+    @server.feature(types.WORKSPACE_DIAGNOSTIC)
+    async def on_workspace_diagnostic(params: types.WorkspaceDiagnosticParams):
+        await server.ready.wait()
+        reports = []
+        try:
+            for state in server.session.workspaces.values():
+                for path, findings, text in workspace_findings(state):
+                    uri = from_fs_path(path)
+                    if uri is None:
+                        continue
+                    document = server.workspace.text_documents.get(uri)
+                    if document is not None:
+                        text = document.source
+                        findings = document_findings(server.session, uri, text)[1]
+                    lines = lines_for(text, server.workspace.position_encoding)
+                    reports.append(
+                        types.WorkspaceFullDocumentDiagnosticReport(
+                            uri=uri, items=[to_diagnostic(f, lines) for f in findings], version=document.version if document else None
+                        )
+                    )
+        except Exception as exc:
+            server.log_error("workspace/diagnostic failed", exc)
+        return types.WorkspaceDiagnosticReport(items=reports)

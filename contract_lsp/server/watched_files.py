@@ -1,0 +1,67 @@
+"""Watched files (SPEC §5): Python files and contract files changing on disk. Watchers are
+registered dynamically where the client allows it; Neovim registers none, so open contract
+files also reload the registry from didChange / didSave (see app.py)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from .documents import is_python, uri_to_path
+from .session import expand, reload_registry
+
+if TYPE_CHECKING:
+    from .app import ContractServer
+
+
+async def register_watchers(server: "ContractServer") -> None:
+    caps = server.client_capabilities
+    watch = caps.workspace and caps.workspace.did_change_watched_files
+    if not (watch and watch.dynamic_registration):
+        return
+    watchers = [types.FileSystemWatcher(glob_pattern=g) for g in ("**/*.py", "**/*.yaml", "**/*.yml", "**/pyproject.toml")]
+    await server.client_register_capability_async(
+        types.RegistrationParams(
+            registrations=[
+                types.Registration(
+                    id="contract-lsp-watched-files",
+                    method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                    register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers),
+                )
+            ]
+        )
+    )
+
+
+def register(server: "ContractServer") -> None:
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def on_watched_files(params: types.DidChangeWatchedFilesParams) -> None:
+        try:
+            reload, reindex, reconfigure = set(), set(), set()
+            for change in params.changes:
+                path = uri_to_path(change.uri)
+                if path is None:
+                    continue
+                state = server.session.workspace_for(path)
+                if path.endswith("pyproject.toml"):
+                    reconfigure.add(id(state))
+                    state.project = None
+                elif is_python(path) and state.project is not None:
+                    state.project.index.invalidate(path, deleted=change.type == types.FileChangeType.Deleted)
+                    reindex.add(id(state))
+                elif path.endswith((".yaml", ".yml")) and (state.is_contract_file(path) or path in state.contract_errors):
+                    reload.add(id(state))
+            for state in server.session.workspaces.values():
+                if id(state) in reconfigure:
+                    from .session import load
+
+                    load(state)
+                    continue
+                if id(state) in reload:
+                    reload_registry(state)
+                if id(state) in reindex:
+                    expand(state)
+            server.diagnostics.refresh_all()
+        except Exception as exc:
+            server.log_error("didChangeWatchedFiles", exc)
