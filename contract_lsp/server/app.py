@@ -133,7 +133,7 @@ def create_server() -> ContractServer:
         except Exception as exc:
             server.log_error("didChangeWorkspaceFolders", exc)
 
-    def _document_changed(uri: str, saved: bool = False) -> None:
+    def _document_changed(uri: str, saved: bool = False, opened: bool = False) -> None:
         path = uri_to_path(uri)
         if path is None:
             return
@@ -144,6 +144,9 @@ def create_server() -> ContractServer:
                 state.project.index.set_overlay(path, document.source)
                 if saved:
                     expand(state)
+            if opened:
+                server.diagnostics.schedule(uri, 0)
+                return
             # a change here may change what other open files resolve to: re-check them all
             for other in list(server.workspace.text_documents):
                 server.diagnostics.schedule(other)
@@ -155,7 +158,7 @@ def create_server() -> ContractServer:
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def on_open(params: types.DidOpenTextDocumentParams) -> None:
         try:
-            _document_changed(params.text_document.uri)
+            _document_changed(params.text_document.uri, opened=True)
             server.diagnostics.schedule(params.text_document.uri, 0)
         except Exception as exc:
             server.log_error("didOpen", exc)
