@@ -15,12 +15,12 @@ import os
 import sys
 from pathlib import Path
 
-from ..config import ConfigError, PathFilter, find_workspace_root, walk_python_files
 from ..engine import SourceError, check_source
 from ..findings import Finding
 from ..index.workspace import decode_source
-from ..project import Project, open_project
+from ..project import Project
 from ..rules.drift import missing_targets
+from .workspace import open_cli_workspace, read_bytes
 
 #: Below this many files to parse, worker processes cost more than they save.
 _PARALLEL_THRESHOLD = 48
@@ -30,21 +30,13 @@ _PROJECT: Project | None = None
 _CONTENTS: dict[str, bytes] = {}
 
 
-def _read(path: str) -> bytes | None:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError:
-        return None
-
-
 def _check_one(path: str) -> tuple[str, list[Finding], str | None, str | None]:
     """Check one file: (path, findings, text or None, error or None). Runs in workers."""
     project = _PROJECT
     assert project is not None
     data = _CONTENTS.get(path)
     if data is None:
-        data = _read(path)
+        data = read_bytes(path)
         if data is None:
             return path, [], None, "cannot be read"
     try:
@@ -105,46 +97,12 @@ def _display(path: str, cwd: Path) -> str:
 def run_check(args: argparse.Namespace) -> int:
     """The ``--check`` mode; returns the exit status."""
     global _PROJECT, _CONTENTS
-    cwd = Path.cwd()
-    root = find_workspace_root(cwd)
-    targets = [Path(p) for p in args.paths] or [root]
-    missing = [str(p) for p in targets if not p.exists()]
-    if missing:
-        for path in missing:
-            print(f"contract-lsp: {path}: no such file or folder", file=sys.stderr)
-        return 2
-    overrides = {}
-    if args.select is not None:
-        overrides["select"] = args.select
-    if args.ignore is not None:
-        overrides["ignore"] = args.ignore
-    cli_contracts = [Path(p) for p in args.contracts] if args.contracts else None
-    try:
-        from ..config import load_settings
-
-        settings = load_settings(root, cli_contracts=cli_contracts, overrides=overrides or None)
-    except ConfigError as exc:
-        print(f"contract-lsp: {exc}", file=sys.stderr)
-        return 2
-    path_filter = PathFilter(settings)
-    checked = [os.path.abspath(p) for p in walk_python_files([p.resolve() for p in targets], path_filter)]
-    workspace = [os.path.abspath(p) for p in walk_python_files([root], path_filter)]
-    try:
-        project = open_project(root, [*workspace, *checked], cli_contracts=cli_contracts, overrides=overrides or None, keep_trees=True)
-    except ConfigError as exc:
-        print(f"contract-lsp: {exc}", file=sys.stderr)
-        return 2
-    if project.registry.errors:
-        for error in project.registry.errors:
-            print(f"{_display(error.path, cwd)}:{error.line}:{error.column}: CL900 {error.message}", file=sys.stderr)
-        return 2
-    if not project.registry.contracts and "protocols" not in settings.discover:
-        looked = ", ".join(str(p) for p in settings.contract_paths) or f"{root / 'contracts'}"
-        print(f"contract-lsp: no contracts found (looked in {looked}); pass --contracts PATH", file=sys.stderr)
-        return 2
-
-    contents = {p: data for p in dict.fromkeys([*checked, *workspace]) if (data := _read(p)) is not None}
-    project.expand_words(contents)
+    opened = open_cli_workspace(args, keep_trees=True)
+    if isinstance(opened, int):
+        return opened
+    cwd, project, checked, workspace = opened.cwd, opened.project, opened.checked, opened.workspace
+    settings = project.settings
+    contents = opened.contents
     mentions = project.mentions
     to_check = [p for p in dict.fromkeys(checked) if p not in contents or mentions(contents[p])]
     _PROJECT, _CONTENTS = project, contents
