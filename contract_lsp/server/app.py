@@ -16,7 +16,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from .. import __version__
-from . import code_actions, completion, diagnostics, hover, watched_files
+from . import code_actions, completion, diagnostics, hover, references, watched_files
 from .documents import is_python, uri_to_path
 from .session import Session, WorkspaceState, expand, load, reload_registry
 
@@ -199,6 +199,7 @@ def create_server() -> ContractServer:
     hover.register(server)
     completion.register(server)
     watched_files.register(server)
+    references.register(server)
     return server
 
 

@@ -100,3 +100,22 @@ async def test_completion_offers_canonical_unpassed_keywords(push_client, worksp
     )
     labels = sorted(item.label for item in result.items)
     assert labels == ["db_session=", "run_id="]
+
+
+async def test_references_and_code_lens_on_the_contract_file(push_client, workspace):
+    yaml_path = workspace / "contracts/app.yaml"
+    uri = open_doc(push_client, yaml_path)
+    line = yaml_path.read_text().splitlines().index("  - name: UserExecutionContext")
+    locations = await push_client.text_document_references_async(
+        types.ReferenceParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=line, character=12),
+            context=types.ReferenceContext(include_declaration=False),
+        )
+    )
+    handler = (workspace / "app/handler.py").as_uri()
+    assert sorted((loc.uri, loc.range.start.line) for loc in locations) == [(handler, 3), (handler, 4)]
+    lenses = await push_client.text_document_code_lens_async(types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=uri)))
+    titles = sorted((lens.range.start.line, lens.command.title) for lens in lenses)
+    assert titles[0] == (line, "2 call sites, 0 implementations (2 invalid)")
+    assert titles[1][1] == "0 call sites, 1 implementation (1 invalid)"
