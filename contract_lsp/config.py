@@ -1,33 +1,49 @@
 """Configuration and workspace discovery (SPEC §1).
 
 The workspace root is the nearest folder upward holding ``pyproject.toml`` or ``.git``.
-Settings come from ``[tool.contract-lsp]`` in its ``pyproject.toml``, overridden by the
-command line or by an LSP client's ``initializationOptions`` / ``didChangeConfiguration``
-(section ``contractLsp``, same keys). Kept free of heavy imports: ``--check`` loads it first.
+Settings come from ``[tool.contract-lsp]`` in the root's ``pyproject.toml``, overridden by
+an LSP client's ``initializationOptions`` / ``didChangeConfiguration`` (section
+``contractLsp``, same keys) or the command line. Kept free of heavy imports (no pygls,
+lsprotocol, jsonschema; ``pathspec`` only when a :class:`PathFilter` is built): the
+``--check`` fast path imports this module first.
 """
 
 from __future__ import annotations
 
 import os
-import tomllib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any
 
 SEVERITIES = ("error", "warning", "info", "hint")
 DIAGNOSTIC_MODES = ("openFiles", "workspace")
-#: Folders never walked, whatever the configuration says (SPEC §1).
-ALWAYS_SKIPPED = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", "site-packages", ".tox", ".nox", ".mypy_cache", ".ruff_cache", ".pytest_cache"})
+DISCOVER_CHOICES = ("protocols",)
+#: Folders never walked, whatever the configuration says (SPEC §1: ``.git``, virtualenvs,
+#: ``node_modules``, ``__pycache__``; the rest are other tools' caches and environments, as
+#: in ruff's default excludes). A folder holding ``pyvenv.cfg`` is a virtualenv too.
+ALWAYS_SKIPPED = frozenset({
+    ".git", ".hg", ".svn", ".bzr", ".venv", "venv", ".direnv", ".eggs", ".tox", ".nox", ".pyenv",
+    "node_modules", "__pycache__", "__pypackages__", "site-packages",
+    ".mypy_cache", ".ruff_cache", ".pytest_cache", ".pytype", ".ipynb_checkpoints",
+})
+#: Keys of ``[tool.contract-lsp]``; the client may also spell diagnostic_mode diagnosticMode.
+KEYS = ("contracts", "src", "include", "exclude", "select", "ignore", "severity", "discover", "diagnostic_mode")
+_SPELLINGS = {"diagnosticMode": "diagnostic_mode", "diagnostic-mode": "diagnostic_mode"}
 
 
 class ConfigError(Exception):
-    """Invalid configuration; the message names the file (or the client) and the key."""
+    """Invalid configuration; the message names where it comes from (the ``pyproject.toml``
+    path, or the client's settings) and the key."""
 
 
 def find_workspace_root(start: Path) -> Path:
-    """The nearest folder from ``start`` upward holding ``pyproject.toml`` or ``.git``;
-    ``start`` itself when there is none."""
-    start = start.resolve()
+    """The workspace root for ``start`` (SPEC §1): the nearest folder from ``start`` upward
+    holding ``pyproject.toml`` or ``.git``; ``start`` itself (resolved) when there is none.
+    ``start`` may be a file, then its folder is where the search begins."""
+    start = Path(start).resolve()
+    if start.is_file():
+        start = start.parent
     for folder in (start, *start.parents):
         if (folder / "pyproject.toml").is_file() or (folder / ".git").exists():
             return folder
@@ -36,7 +52,7 @@ def find_workspace_root(start: Path) -> Path:
 
 @dataclass
 class Settings:
-    """Everything configurable, with paths made absolute."""
+    """Everything configurable (SPEC §1), with paths absolute."""
 
     root: Path
     contract_paths: list[Path] = field(default_factory=list)
@@ -50,76 +66,130 @@ class Settings:
     diagnostic_mode: str = "openFiles"
 
     def is_selected(self, code: str) -> bool:
-        """Whether ``code`` is reported: selected when ``select`` is empty or one of its
-        entries is a prefix of the code, unless an ``ignore`` prefix at least as specific as
-        the longest matching select entry covers it (as in ruff)."""
-        chosen = max((len(s) for s in self.select if code.startswith(s)), default=-1 if self.select else 0)
-        if chosen < 0:
-            return False
-        return not any(code.startswith(i) and len(i) >= chosen for i in self.ignore)
+        """Whether findings with ``code`` are reported, ruff-style prefixes.
+
+        With ``select`` empty every code is selected; otherwise the code must start with a
+        select entry (``ALL`` matches everything). An ``ignore`` entry that is a prefix of
+        the code drops it unless a select entry matching it is strictly longer (more
+        specific): ``select=["CL0"], ignore=["CL"]`` drops CL001, while
+        ``select=["CL001"], ignore=["CL0"]`` keeps CL001.
+        """
+        code = code.upper()
+        if self.select:
+            matching = [_prefix(s) for s in self.select if code.startswith(_prefix(s))]
+            if not matching:
+                return False
+            chosen = max(len(m) for m in matching)
+        else:
+            chosen = 0
+        return not any(code.startswith(_prefix(i)) and len(_prefix(i)) >= chosen for i in self.ignore)
 
     def severity_for(self, code: str, default: str) -> str:
-        """The configured severity of ``code`` (longest matching prefix), else ``default``."""
-        best = max((k for k in self.severity if code.startswith(k)), key=len, default=None)
+        """The configured severity of ``code`` (the longest matching code prefix of
+        ``severity``), else ``default``."""
+        best = max((k for k in self.severity if code.upper().startswith(_prefix(k))), key=lambda k: len(_prefix(k)), default=None)
         return self.severity[best] if best is not None else default
 
 
-def _string_list(value: object, key: str, where: str) -> list[str]:
+def _prefix(entry: str) -> str:
+    return "" if entry.upper() == "ALL" else entry.upper()
+
+
+# -- reading and checking values -------------------------------------------------------
+
+
+def _strings(value: Any, key: str, where: str, *, comma_separated: bool) -> list[str]:
     if isinstance(value, str):
-        value = [v.strip() for v in value.split(",") if v.strip()]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        # the command line passes "CL001,CL002"; a single path is a list of one
+        value = [v.strip() for v in value.split(",") if v.strip()] if comma_separated else [value]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{where}: '{key}' must be a list of strings")
     return list(value)
 
 
-def _apply(settings: Settings, table: dict, base: Path, where: str) -> None:
-    known = {"contracts", "src", "include", "exclude", "select", "ignore", "severity", "discover", "diagnosticMode", "diagnostic_mode", "diagnostic-mode"}
-    for key, value in table.items():
-        if key not in known:
-            raise ConfigError(f"{where}: unknown key '{key}' in [tool.contract-lsp]")
-        if key == "contracts":
-            settings.contract_paths = [(base / p).resolve() for p in _string_list(value, key, where)]
-        elif key == "src":
-            settings.src = [(base / p).resolve() for p in _string_list(value, key, where)]
-        elif key in ("include", "exclude", "discover"):
-            setattr(settings, key, _string_list(value, key, where))
+def _canonical_key(key: str) -> str:
+    return _SPELLINGS.get(key, key)
+
+
+def _apply(settings: Settings, table: dict, base: Path, where: str, *, strict: bool) -> None:
+    """Set ``settings`` from one source's ``table``; paths are relative to ``base``.
+    ``strict``: unknown keys are errors (pyproject) rather than ignored (client settings,
+    which hold the editor extension's own keys too)."""
+    for raw_key, value in table.items():
+        key = _canonical_key(str(raw_key))
+        if key not in KEYS:
+            if strict:
+                import difflib
+
+                close = difflib.get_close_matches(key, KEYS, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                raise ConfigError(f"{where}: unknown key '{raw_key}' in [tool.contract-lsp]{hint}")
+            continue
+        if key in ("contracts", "src"):
+            paths = [(base / p).resolve() for p in _strings(value, key, where, comma_separated=False)]
+            setattr(settings, "contract_paths" if key == "contracts" else "src", paths)
+        elif key in ("include", "exclude"):
+            setattr(settings, key, _strings(value, key, where, comma_separated=False))
         elif key in ("select", "ignore"):
-            setattr(settings, key, [c.upper() for c in _string_list(value, key, where)])
+            setattr(settings, key, [c.upper() for c in _strings(value, key, where, comma_separated=True)])
+        elif key == "discover":
+            choices = _strings(value, key, where, comma_separated=True)
+            for choice in choices:
+                if choice not in DISCOVER_CHOICES:
+                    raise ConfigError(f"{where}: 'discover' accepts only {', '.join(map(repr, DISCOVER_CHOICES))}, not {choice!r}")
+            settings.discover = choices
         elif key == "severity":
             if not isinstance(value, dict):
-                raise ConfigError(f"{where}: 'severity' must be a table of code = severity")
+                raise ConfigError(f"{where}: 'severity' must be a table of code = \"error|warning|info|hint\"")
+            levels: dict[str, str] = {}
             for code, level in value.items():
-                if level not in SEVERITIES:
+                if not isinstance(level, str) or level.lower() not in SEVERITIES:
                     raise ConfigError(f"{where}: severity of {code} must be one of {', '.join(SEVERITIES)}, not {level!r}")
-            settings.severity = {str(k).upper(): v for k, v in value.items()}
-        else:
+                levels[str(code).upper()] = level.lower()
+            settings.severity = levels
+        else:  # diagnostic_mode
             if value not in DIAGNOSTIC_MODES:
-                raise ConfigError(f"{where}: diagnosticMode must be one of {', '.join(DIAGNOSTIC_MODES)}")
+                raise ConfigError(f"{where}: 'diagnosticMode' must be one of {', '.join(DIAGNOSTIC_MODES)}, not {value!r}")
             settings.diagnostic_mode = value
-    unknown = [d for d in settings.discover if d != "protocols"]
-    if unknown:
-        raise ConfigError(f"{where}: discover accepts only \"protocols\", not {unknown[0]!r}")
+
+
+def _read_pyproject(pyproject: Path) -> dict:
+    import tomllib  # only when there is a pyproject.toml: ~7 ms to import
+
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{pyproject}: cannot read it: {getattr(exc, 'strerror', None) or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{pyproject}: invalid TOML: {exc}") from None
+    tool = data.get("tool", {})
+    table = tool.get("contract-lsp", {}) if isinstance(tool, dict) else {}
+    if not isinstance(table, dict):
+        raise ConfigError(f"{pyproject}: [tool.contract-lsp] must be a table")
+    return table
 
 
 def load_settings(root: Path, *, cli_contracts: list[Path] | None = None, overrides: dict | None = None) -> Settings:
-    """Settings of the workspace at ``root`` (SPEC §1 precedence: ``cli_contracts``, then
-    ``pyproject.toml``'s ``contracts``, then ``<root>/contracts/`` if it exists).
-    ``overrides`` are client or command-line values of the same keys (paths relative to
-    ``root``). Raises ConfigError for an unreadable or invalid configuration."""
-    root = root.resolve()
+    """The settings of the workspace at ``root`` (SPEC §1).
+
+    Sources, later ones winning key by key: ``[tool.contract-lsp]`` of
+    ``<root>/pyproject.toml`` (paths relative to that file); ``overrides``, the same keys
+    from an LSP client (``contractLsp`` section, ``diagnosticMode`` or ``diagnostic_mode``;
+    paths relative to ``root``; unknown keys ignored; a ``None`` or empty value means
+    "not set", since editors send their defaults); ``cli_contracts`` (``--contracts``,
+    relative to the current directory). When no source names contract paths,
+    ``<root>/contracts/`` is used if it exists. Raises :class:`ConfigError` (naming the
+    pyproject path or the client settings) for unreadable TOML, unknown keys in
+    pyproject, wrong types, and unknown severities, modes or discover choices.
+    """
+    root = Path(root).resolve()
     settings = Settings(root=root)
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
-        try:
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"{pyproject}: {exc}") from None
-        table = data.get("tool", {}).get("contract-lsp", {})
-        if not isinstance(table, dict):
-            raise ConfigError(f"{pyproject}: [tool.contract-lsp] must be a table")
-        _apply(settings, table, root, str(pyproject))
+        _apply(settings, _read_pyproject(pyproject), pyproject.parent, str(pyproject), strict=True)
     if overrides:
-        _apply(settings, {k: v for k, v in overrides.items() if v is not None}, root, "client settings")
+        given = {k: v for k, v in overrides.items() if v is not None and v != [] and v != {} and v != ""}
+        _apply(settings, given, root, "client settings (contractLsp)", strict=False)
     if cli_contracts:
         settings.contract_paths = [Path(p).resolve() for p in cli_contracts]
     elif not settings.contract_paths and (root / "contracts").is_dir():
@@ -127,41 +197,81 @@ def load_settings(root: Path, *, cli_contracts: list[Path] | None = None, overri
     return settings
 
 
+# -- which files are checked -----------------------------------------------------------
+
+
 class PathFilter:
-    """Which files ``--check`` walks: gitignore-style ``include`` / ``exclude`` (pathspec)
-    relative to the root (or to nothing, for files outside it), and never the folders of
-    :data:`ALWAYS_SKIPPED` or a virtualenv (a folder holding ``pyvenv.cfg``)."""
+    """Which Python files are checked (SPEC §1): gitignore-style ``include`` / ``exclude``
+    patterns (pathspec) matched against paths relative to the root (files outside the root
+    are matched by their absolute path without the leading ``/``), and never anything under
+    :data:`ALWAYS_SKIPPED` folders or a virtualenv (a folder holding ``pyvenv.cfg``)."""
 
     def __init__(self, settings: Settings) -> None:
-        import pathspec
+        self.root = str(settings.root)
+        self._root_prefix = self.root.rstrip(os.sep) + os.sep
+        self._include = self._exclude = None
+        self._venvs: dict[str, bool] = {}  # folder -> holds pyvenv.cfg
+        self._inside: dict[str, bool] = {}  # folder -> is or is inside a virtualenv
+        if settings.include or settings.exclude:
+            import pathspec  # only when there are patterns: ~25 ms to import
 
-        self.root = settings.root
-        self._include = pathspec.GitIgnoreSpec.from_lines(settings.include) if settings.include else None
-        self._exclude = pathspec.GitIgnoreSpec.from_lines(settings.exclude) if settings.exclude else None
+            if settings.include:
+                self._include = pathspec.GitIgnoreSpec.from_lines(settings.include)
+            if settings.exclude:
+                self._exclude = pathspec.GitIgnoreSpec.from_lines(settings.exclude)
 
     def _relative(self, path: str) -> str:
-        try:
-            return os.path.relpath(path, self.root) if path.startswith(str(self.root) + os.sep) else path.lstrip(os.sep)
-        except ValueError:
-            return path
+        if path.startswith(self._root_prefix):
+            return path[len(self._root_prefix):]
+        return path.lstrip(os.sep)
 
-    def skips_folder(self, path: str, name: str) -> bool:
-        """True for a folder that is never walked or is excluded."""
-        if name in ALWAYS_SKIPPED or os.path.isfile(os.path.join(path, "pyvenv.cfg")):
+    def _is_venv(self, folder: str) -> bool:
+        known = self._venvs.get(folder)
+        if known is None:
+            known = self._venvs[folder] = os.path.exists(os.path.join(folder, "pyvenv.cfg"))
+        return known
+
+    def _in_venv(self, folder: str) -> bool:
+        """Whether ``folder`` or an ancestor up to the root is a virtualenv (cached)."""
+        known = self._inside.get(folder)
+        if known is None:
+            if not folder.startswith(self._root_prefix):
+                known = False  # the root itself, or outside it: not ours to judge
+            else:
+                known = self._is_venv(folder) or self._in_venv(os.path.dirname(folder))
+            self._inside[folder] = known
+        return known
+
+    def skips_folder(self, path: str | Path, name: str | None = None) -> bool:
+        """True for a folder that is never walked: an always-skipped name, a virtualenv, or
+        excluded by the patterns. ``path`` absolute; ``name`` its last part if known."""
+        path = os.fspath(path)
+        name = name if name is not None else os.path.basename(path)
+        if name in ALWAYS_SKIPPED or self._is_venv(path):
             return True
-        return bool(self._exclude and self._exclude.match_file(self._relative(path) + "/"))
+        return self._exclude is not None and self._exclude.match_file(self._relative(path) + "/")
 
-    def matches(self, path: str) -> bool:
-        """True when the file at ``path`` is checked."""
+    def matches(self, path: str | Path) -> bool:
+        """True when the file at ``path`` is checked: not inside an always-skipped folder
+        or a virtualenv below the root, not excluded, and included when ``include`` is set.
+        (Folders above the root, and those of files outside it, are not judged: only
+        patterns apply to them.)"""
+        path = os.path.abspath(path)
         rel = self._relative(path)
+        if path.startswith(self._root_prefix):
+            parts = rel.split(os.sep)
+            if any(part in ALWAYS_SKIPPED for part in parts[:-1]) or self._in_venv(os.path.dirname(path)):
+                return False
         if self._exclude is not None and self._exclude.match_file(rel):
             return False
         return self._include is None or self._include.match_file(rel)
 
 
 def walk_python_files(paths: Iterable[Path], path_filter: PathFilter) -> Iterator[str]:
-    """Absolute paths of the ``*.py`` files under ``paths`` (files named directly are always
-    yielded), pruning skipped folders, in a stable order."""
+    """Absolute paths (``str``) of the ``*.py`` files under ``paths``, in a stable order
+    (each folder's files sorted, then its subfolders). A file named directly is always
+    yielded, as ruff does; folders are walked with :func:`os.walk`, pruning skipped folders
+    before descending (see :class:`PathFilter`); symlinked folders are not followed."""
     for top in paths:
         top_s = os.path.abspath(top)
         if os.path.isfile(top_s):

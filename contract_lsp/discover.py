@@ -1,94 +1,151 @@
 """``discover = ["protocols"]`` (SPEC §1): every ``typing.Protocol`` and every ABC of the
 workspace becomes a protocol contract, with no YAML.
 
-A Protocol's methods are those defined in its body, public or dunder; an ABC's are its
-abstract methods. Files are searched by bytes first: only those mentioning ``Protocol``,
-``ABC`` or ``abstractmethod`` are parsed.
+What an implementation (an explicit subclass) must define:
+
+- of a Protocol, the methods of its body that are public or dunder and have no body of
+  their own (a docstring, ``...``, ``pass``, ``raise NotImplementedError``) or are
+  abstract: a method with a real body is inherited by every explicit subclass, and a dunder
+  that ``object`` already has (``__eq__``, ``__hash__``, ``__init__`` ...) is always there;
+- of an ABC (``abc.ABC`` among its ancestors, or ``metaclass=ABCMeta``), its abstract methods.
+
+A property is a member without parameters (its setter does not add ``value``); an
+``@overload``-ed member keeps only its name and ``async``, since one parameter list cannot
+say what several overloads accept. Files are searched by bytes first: only those
+mentioning ``Protocol``, ``ABC`` or ``abstractmethod`` are parsed.
 """
 
 from __future__ import annotations
+
+from collections import Counter
+from typing import Literal
 
 from .index.facts import ClassFacts, FunctionFacts
 from .index.workspace import WorkspaceIndex
 from .registry.model import Method, Parameter, ProtocolContract, Registry, SourceMark
 
-_PROTOCOL_BASES = {"typing.Protocol", "typing_extensions.Protocol"}
-_ABC_BASES = {"abc.ABC"}
+InterfaceKind = Literal["protocol", "abc"]
+
+PROTOCOL_BASES = frozenset({"typing.Protocol", "typing_extensions.Protocol"})
+_ABC_BASES = frozenset({"abc.ABC"})
 _NEEDLES = (b"Protocol", b"ABC", b"abstractmethod")
+#: Members every class has: a Protocol asking for them asks for nothing.
+_OBJECT_MEMBERS = frozenset(dir(object))
 
 
 def method_contract(fn: FunctionFacts, path: str) -> Method:
-    """The protocol-method entry for a definition (its parameters, ``async``, doc)."""
-    params = tuple(
-        Parameter(
-            name=p.name,
-            required=not p.has_default,
-            type=p.annotation,
-            default=p.default,
-            kind=p.kind,
+    """The protocol-method entry for a definition: parameters with their kinds (none for a
+    property or an overload), ``async``, doc; ``mark`` points at the ``def`` (1-based)."""
+    params: tuple[Parameter, ...] = ()
+    if not (fn.is_property or fn.is_overload):
+        params = tuple(
+            Parameter(name=p.name, required=not p.has_default, type=p.annotation, default=p.default, kind=p.kind)
+            for p in fn.signature.params
         )
-        for p in fn.signature.params
-    )
     return Method(fn.name, params, is_async=fn.is_async, doc=fn.docstring, mark=SourceMark(path, fn.line))
 
 
-def interface_kind(index: WorkspaceIndex, cls: ClassFacts) -> str | None:
-    """"protocol" for a typing.Protocol class, "abc" for an ABC with abstract methods."""
-    bases = {b.qualname for b in index.base_classes(cls)}
-    if bases & _PROTOCOL_BASES:
+def _has_abc_meta(cls: ClassFacts) -> bool:
+    return cls.keywords.get("metaclass", "").rsplit(".", 1)[-1] == "ABCMeta"
+
+
+def _abstract_library_class(qualname: str) -> bool:
+    """``collections.abc.Mapping``, ``numbers.Number``, ``importlib.abc.Loader``: ABCs
+    outside the workspace (their metaclass is ABCMeta)."""
+    module = qualname.rpartition(".")[0]
+    return module in ("abc", "numbers") or module.endswith(".abc")
+
+
+def interface_kind(index: WorkspaceIndex, cls: ClassFacts) -> InterfaceKind | None:
+    """``"protocol"`` for a class with ``typing.Protocol`` among its direct bases,
+    ``"abc"`` for an ABC (``abc.ABC`` or a library ABC such as ``collections.abc.Mapping``
+    among its ancestors, or ``ABCMeta`` as its or an ancestor's metaclass) that declares
+    abstract methods itself, else None."""
+    if any(b.qualname in PROTOCOL_BASES for b in index.base_classes(cls)):
         return "protocol"
-    is_abc = bool(bases & _ABC_BASES) or cls.keywords.get("metaclass", "").rsplit(".", 1)[-1] == "ABCMeta"
-    if is_abc and any(fn.is_abstract for fn in cls.methods.values()):
+    if not any(fn.is_abstract for fn in cls.methods.values()):
+        return None
+    if _has_abc_meta(cls):
         return "abc"
+    for base, _depth in index.ancestors(cls):
+        if base.qualname in _ABC_BASES or _abstract_library_class(base.qualname):
+            return "abc"
+        if base.kind == "class" and isinstance(base.facts, ClassFacts) and _has_abc_meta(base.facts):
+            return "abc"
     return None
 
 
-def interface_methods(cls: ClassFacts, kind: str, path: str) -> tuple[Method, ...]:
-    """The methods an implementation of ``cls`` must define (SPEC §1 ``discover``)."""
+def required_members(cls: ClassFacts, kind: InterfaceKind) -> list[FunctionFacts]:
+    """The definitions of ``cls`` an implementation must provide, in source order."""
     chosen = []
     for name, fn in cls.methods.items():
-        if kind == "abc" and not fn.is_abstract:
+        if kind == "abc":
+            if fn.is_abstract:
+                chosen.append(fn)
             continue
-        if kind == "protocol" and name.startswith("_") and not (name.startswith("__") and name.endswith("__")):
+        dunder = name.startswith("__") and name.endswith("__")
+        if name.startswith("_") and not dunder:
             continue
-        chosen.append(method_contract(fn, path))
-    return tuple(chosen)
+        if dunder and name in _OBJECT_MEMBERS and not fn.is_abstract:
+            continue
+        if fn.is_abstract or fn.is_stub or fn.is_overload:
+            chosen.append(fn)
+    return chosen
 
 
-def discovered_protocols(index: WorkspaceIndex, registry: Registry) -> list[ProtocolContract]:
-    """Protocol contracts for the workspace's Protocols and ABCs that the registry does not
-    already cover (a YAML contract for the same target wins)."""
-    covered = {index.resolve(c.target).qualname for c in registry.protocols}
-    found: list[ProtocolContract] = []
+def interface_methods(cls: ClassFacts, kind: InterfaceKind, path: str) -> tuple[Method, ...]:
+    """The methods an implementation of ``cls`` must define (SPEC §1 ``discover``), as
+    contract entries whose marks name ``path``."""
+    return tuple(method_contract(fn, path) for fn in required_members(cls, kind))
+
+
+def _candidates(index: WorkspaceIndex) -> list[tuple[str, ClassFacts, InterfaceKind]]:
+    found = []
     for path in sorted(index.module_map.paths()):
         try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except OSError:
+            data = index.source_of(path).encode("utf-8", errors="surrogatepass")
+        except (OSError, UnicodeDecodeError, SyntaxError, LookupError):
             continue
         if not any(n in data for n in _NEEDLES):
-            continue
+            continue  # most files: never parsed
         facts = index.facts_for_path(path)
         if facts is None:
             continue
         for cls in facts.classes.values():
-            if cls.qualname in covered:
-                continue
             kind = interface_kind(index, cls)
-            if kind is None:
-                continue
-            methods = interface_methods(cls, kind, path)
-            if not methods:
-                continue
-            found.append(
-                ProtocolContract(
-                    name=cls.qualname,
-                    target=cls.qualname,
-                    methods=methods,
-                    doc=cls.docstring,
-                    mark=SourceMark(path, cls.line),
-                    target_mark=SourceMark(path, cls.line),
-                    discovered=True,
-                )
-            )
+            if kind is not None:
+                found.append((path, cls, kind))
     return found
+
+
+def discovered_protocols(index: WorkspaceIndex, registry: Registry) -> list[ProtocolContract]:
+    """Protocol contracts (``discovered=True``) for the workspace's Protocols and ABCs that
+    declare at least one required method and that no contract of ``registry`` targets
+    already (YAML wins). Each is named by the class's simple name when that is unique among
+    them and unused in the registry, else by its qualified name. Never raises: unreadable
+    or unparseable files are skipped."""
+    covered = {index.resolve(c.target).qualname for c in registry.protocols}
+    taken = {c.name for c in registry.contracts}
+    interfaces = []
+    for path, cls, kind in _candidates(index):
+        if cls.qualname in covered:
+            continue
+        methods = interface_methods(cls, kind, path)
+        if methods:
+            interfaces.append((path, cls, methods))
+    simple = Counter(cls.name for _, cls, _ in interfaces)
+    contracts = []
+    for path, cls, methods in interfaces:
+        name = cls.name if simple[cls.name] == 1 and cls.name not in taken else cls.qualname
+        contracts.append(
+            ProtocolContract(
+                name=name,
+                target=cls.qualname,
+                methods=methods,
+                doc=cls.docstring,
+                mark=SourceMark(path, cls.name_line),
+                target_mark=SourceMark(path, cls.name_line),
+                discovered=True,
+            )
+        )
+    return contracts

@@ -142,7 +142,8 @@ def test_bad_files_are_named_and_skipped_without_changing_exit(ws):
     (ws / "app/syntax.py").write_text("from app.context import UserExecutionContext\ndef (:\n")
     (ws / "app/latin1.py").write_bytes(b"# UserExecutionContext\nx = '\xe9'\n")
     (ws / "app/binary.py").write_bytes(b"UserExecutionContext\x00\x01\x02")
-    (ws / "app/deep.py").write_text("UserExecutionContext\nx = " + "+".join(["a"] * 100_000) + "\n")
+    # a 100,000-term expression on a line that mentions the contract: it must be analysed
+    (ws / "app/deep.py").write_text("x = UserExecutionContext + " + "+".join(["a"] * 100_000) + "\n")
     proc = cli(ws, "--check", "app/syntax.py", "app/latin1.py", "app/binary.py", "app/deep.py", "app/clean.py")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr

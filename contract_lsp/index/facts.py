@@ -54,6 +54,9 @@ class FunctionFacts:
     name_col: int  # byte column of the name
     end_line: int
     docstring: str | None = None
+    #: the body does nothing: only a docstring, ``...``, ``pass`` or ``raise NotImplementedError``
+    #: (a Protocol member an explicit subclass must still define).
+    is_stub: bool = False
 
     @property
     def is_abstract(self) -> bool:
@@ -62,6 +65,19 @@ class FunctionFacts:
     @property
     def is_static(self) -> bool:
         return any(d.rsplit(".", 1)[-1] == "staticmethod" for d in self.decorators)
+
+    @property
+    def is_overload(self) -> bool:
+        return any(d.rsplit(".", 1)[-1] == "overload" for d in self.decorators)
+
+    @property
+    def is_property(self) -> bool:
+        """A ``@property`` (or cached / abstract property) getter, setter or deleter."""
+        return any(
+            d.rsplit(".", 1)[-1] in ("property", "cached_property", "abstractproperty")
+            or d.endswith((".setter", ".getter", ".deleter"))
+            for d in self.decorators
+        )
 
 
 @dataclass
@@ -172,7 +188,23 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, in_cl
         name_col=name_col,
         end_line=node.end_lineno or node.lineno,
         docstring=ast.get_docstring(node),
+        is_stub=_is_stub(node.body),
     )
+
+
+def _is_stub(body: list[ast.stmt]) -> bool:
+    """True for a body that only documents: docstring, ``...``, ``pass``, ``raise NotImplementedError``."""
+    for stmt in body:
+        if isinstance(stmt, ast.Pass):
+            continue
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and (stmt.value.value is Ellipsis or isinstance(stmt.value.value, str)):
+            continue
+        if isinstance(stmt, ast.Raise) and stmt.exc is not None:
+            exc = stmt.exc.func if isinstance(stmt.exc, ast.Call) else stmt.exc
+            if (dotted_name(exc) or "").rsplit(".", 1)[-1] == "NotImplementedError":
+                continue
+        return False
+    return True
 
 
 _FIELD_SKIP = {"ClassVar", "typing.ClassVar"}
@@ -234,7 +266,11 @@ def _class(node: ast.ClassDef, qualname: str, module: str, lines: list[str], out
     attributes: set[str] = set()
     for stmt in node.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            methods[stmt.name] = _function(stmt, f"{qualname}.{stmt.name}", True, lines)
+            method = _function(stmt, f"{qualname}.{stmt.name}", True, lines)
+            # ``@x.setter`` / ``@x.deleter`` redefine the name, but the getter is what callers see
+            accessor = any(d.endswith((".setter", ".deleter")) for d in method.decorators)
+            if not (accessor and stmt.name in methods):
+                methods[stmt.name] = method
         elif isinstance(stmt, ast.ClassDef):
             _class(stmt, f"{qualname}.{stmt.name}", module, lines, out, f"{local_prefix}{node.name}.")
             attributes.add(stmt.name)
@@ -298,7 +334,8 @@ def build_module_facts(tree: ast.Module, module: str, path: str, is_package: boo
         if isinstance(node, ast.ClassDef):
             if node.name not in facts.classes:
                 _class(node, prefix + node.name, module, lines, facts.classes, "")
-        elif node.name not in facts.functions:
+        elif node.name not in facts.functions or facts.functions[node.name].is_overload:
+            # the implementation after ``@overload`` stubs is the signature callers meet
             facts.functions[node.name] = _function(node, prefix + node.name, False, lines)
     return facts
 

@@ -38,6 +38,10 @@ class Mentions:
     def __init__(self, words: Iterable[str]) -> None:
         self.words = frozenset(w for w in words if w)
         self._needles = [w.encode("utf-8") for w in sorted(self.words, key=len, reverse=True)]
+        # A file without ``Handler`` anywhere has no ``StreamHandler`` either: the first,
+        # plain substring pass needs only the words that contain no other word.
+        shortest = sorted(self._needles, key=len)
+        self._screen = [n for i, n in enumerate(shortest) if not any(m in n for m in shortest[:i])]
 
     def _offsets(self, data: bytes, needle: bytes, first_only: bool) -> list[int]:
         found, start, size = [], 0, len(needle)
@@ -58,6 +62,8 @@ class Mentions:
         """True when ``data`` (source bytes or text) mentions a word as a whole identifier."""
         if isinstance(data, str):
             data = data.encode("utf-8", errors="surrogatepass")
+        if not any(n in data for n in self._screen):
+            return False
         return any(self._offsets(data, n, True) for n in self._needles)
 
     def lines(self, text: str) -> set[int]:

@@ -1,15 +1,21 @@
 """Loading contract files (SPEC §2) into the contract model, with CL900 errors at file:line:col.
 
-YAML is composed with pyyaml into nodes that keep their marks; the document is validated
-against the JSON Schema shipped in ``contract_lsp/schema/`` with the ``jsonschema`` library,
-and each validation error is located by walking its path back to the node. The checks a
-schema cannot express (duplicate names across files, ``forwards_to`` naming no callable, a
-name both a parameter and an old name) follow.
+A file is composed with pyyaml into nodes that keep their marks, turned into plain data,
+validated against the JSON Schema shipped in ``contract_lsp/schema/`` with the
+``jsonschema`` library, and each validation error is located by walking its path back to
+the node. The checks a schema cannot express follow: duplicate mapping keys, a name listed
+twice (parameters, methods), a name both a parameter and an old name; then, across files,
+duplicate contract names and a ``forwards_to`` naming no callable contract.
 
-Hostile input is cut short before it costs anything: files over :data:`MAX_BYTES`, and
-YAML whose aliases would expand to more than :data:`MAX_NODES` nodes ("billion laughs").
+Hostile input is cut short before it costs anything: files over :data:`MAX_BYTES`, YAML
+nested deeper than :data:`MAX_DEPTH`, recursive aliases, and aliases that would add more
+than :data:`MAX_ALIAS_NODES` nodes once expanded ("billion laughs": composing keeps one
+node per anchor, so the count is cheap, but validating the expanded data would not be).
 Error messages are built from the error's path and validator, never by printing the
-offending instance (which, for a big document, can take minutes).
+offending instance. ``yaml`` and ``jsonschema`` are imported on first use: the CLI's fast
+path imports this module.
+
+All lines and columns here are 1-based, as users see them in a contract file.
 """
 
 from __future__ import annotations
@@ -17,6 +23,8 @@ from __future__ import annotations
 import difflib
 import json
 import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -32,192 +40,461 @@ from .model import (
     SourceMark,
 )
 
+#: Largest contract file read, in bytes (and characters, for text given directly).
 MAX_BYTES = 5_000_000
-MAX_NODES = 100_000
+#: Deepest nesting of YAML collections accepted (the composer is recursive).
+MAX_DEPTH = 64
+#: Most nodes aliases may add to a document beyond those written in it.
+MAX_ALIAS_NODES = 10_000
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "contracts.schema.json"
 
-_CONTRACT_KEYS = {
-    "callable": ["name", "kind", "target", "doc", "match", "parameters", "var_positional", "var_keyword", "forwards_to"],
-    "protocol": ["name", "kind", "target", "doc", "implementations", "methods"],
-}
+_CALLABLE_ONLY = ("match", "parameters", "var_positional", "var_keyword", "forwards_to")
+_PROTOCOL_ONLY = ("implementations", "methods")
+#: Folders never searched for contract files (besides hidden ones such as .git, .github).
+_SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__", "venv", "site-packages"})
 
 
-@lru_cache(maxsize=1)
-def _validator():
-    import jsonschema
-
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
+# -- finding and reading files ---------------------------------------------------------
 
 
 def find_contract_files(paths: list[Path]) -> tuple[list[Path], list[ContractFileError]]:
-    """Every ``*.yaml`` / ``*.yml`` under ``paths`` (files or folders, recursive, sorted);
-    a path that does not exist is an error naming it."""
+    """Every contract file under ``paths`` (SPEC §1).
+
+    A file given directly is taken whatever its name; a folder is searched recursively for
+    ``*.yaml`` / ``*.yml``, sorted, skipping hidden folders (``.git``, ``.github``),
+    virtualenvs and ``node_modules``. Returns the files (as found, each once) and a CL900
+    error at 1:1 for each path that does not exist.
+    """
     found: list[Path] = []
+    seen: set[str] = set()
     errors: list[ContractFileError] = []
+
+    def add(file: Path) -> None:
+        key = os.path.realpath(file)
+        if key not in seen:
+            seen.add(key)
+            found.append(file)
+
     for path in paths:
+        path = Path(path)
         if path.is_file():
-            found.append(path)
+            add(path)
         elif path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()))
+            for file in _walk_yaml(path):
+                add(file)
+        elif path.exists():
+            errors.append(ContractFileError(str(path), 1, 1, f"contract path is neither a file nor a folder: {path}"))
         else:
-            errors.append(ContractFileError(str(path), 1, 1, "contract path does not exist"))
-    return list(dict.fromkeys(found)), errors
+            errors.append(ContractFileError(str(path), 1, 1, f"contract path not found: {path}"))
+    return found, errors
 
 
-# -- YAML with marks -------------------------------------------------------------------
+def _walk_yaml(folder: Path) -> Iterator[Path]:
+    batch: list[Path] = []
+    for current, dirs, files in os.walk(folder):
+        dirs[:] = [
+            d for d in dirs
+            if not d.startswith(".") and d not in _SKIPPED_FOLDERS and not os.path.exists(os.path.join(current, d, "pyvenv.cfg"))
+        ]
+        for name in files:
+            if name.lower().endswith((".yaml", ".yml")):
+                file = os.path.join(current, name)
+                # regular files, and links that lead nowhere (reported when read); never
+                # FIFOs or devices, which would block or never end
+                if os.path.isfile(file) or os.path.islink(file):
+                    batch.append(Path(file))
+    yield from sorted(batch)
 
 
-def _compose(text: str, path: str):
-    """The YAML node tree of ``text``, or a ContractFileError."""
+def read_contract_file(path: Path) -> tuple[str | None, ContractFileError | None]:
+    """The text of one contract file, or a CL900 error at 1:1 naming why it can't be read
+    (unreadable, over :data:`MAX_BYTES`, not UTF-8). ``(None, None)`` when the file is gone
+    (deleted since it was listed: not an error, just no file)."""
+    name = str(path)
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            return None, ContractFileError(name, 1, 1, f"cannot read contract file: broken symbolic link to {os.readlink(path)}")
+        return None, None
+    except OSError as exc:
+        return None, ContractFileError(name, 1, 1, f"cannot read contract file: {exc.strerror or exc}")
+    if len(raw) > MAX_BYTES:
+        return None, ContractFileError(name, 1, 1, f"contract file is larger than {MAX_BYTES // 1_000_000} MB; refusing to load it")
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, ContractFileError(name, 1, 1, f"contract file is not UTF-8 text ({exc.reason} on line {line})")
+
+
+# -- YAML with marks, safely -----------------------------------------------------------
+
+
+class _Refused(Exception):
+    """YAML we will not load (too deep, recursive or exploding aliases), at a yaml mark."""
+
+    def __init__(self, message: str, mark: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
+
+
+@lru_cache(maxsize=1)
+def _loader_class() -> type:
+    """A SafeLoader that bounds nesting and alias expansion while composing, records
+    duplicate mapping keys, and reads timestamps as the strings they were written as."""
     import yaml
 
+    class MarkedLoader(yaml.SafeLoader):
+        def __init__(self, stream: str) -> None:
+            super().__init__(stream)
+            self.cl_depth = 0
+            self.cl_written = 0  # nodes composed so far, aliases not counted
+            self.cl_open_anchors: set[str] = set()
+            self.cl_duplicates: list[tuple[Any, Any]] = []  # (first key node, repeated key node)
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            event = self.peek_event()
+            if isinstance(event, yaml.AliasEvent):
+                if event.anchor in self.cl_open_anchors:
+                    raise _Refused(f"recursive YAML alias '*{event.anchor}'", event.start_mark)
+                return super().compose_node(parent, index)
+            self.cl_depth += 1
+            if self.cl_depth > MAX_DEPTH:
+                raise _Refused(f"YAML nested deeper than {MAX_DEPTH} levels", event.start_mark)
+            anchor = getattr(event, "anchor", None)
+            if anchor is not None:
+                self.cl_open_anchors.add(anchor)
+            try:
+                node = super().compose_node(parent, index)
+            finally:
+                self.cl_depth -= 1
+                self.cl_open_anchors.discard(anchor)
+            # Expanded size of the node: each alias counts the whole node it stands for.
+            if isinstance(node, yaml.SequenceNode):
+                size = 1 + sum(child.cl_size for child in node.value)
+            elif isinstance(node, yaml.MappingNode):
+                size = 1 + sum(k.cl_size + v.cl_size for k, v in node.value)
+            else:
+                size = 1
+            node.cl_size = size
+            self.cl_written += 1
+            if size - self.cl_written > MAX_ALIAS_NODES:
+                raise _Refused(
+                    f"YAML aliases expand to more than {MAX_ALIAS_NODES} extra nodes (an alias bomb?); refusing to load",
+                    node.start_mark,
+                )
+            return node
+
+        def compose_mapping_node(self, anchor: Any) -> Any:
+            node = super().compose_mapping_node(anchor)
+            first: dict[tuple[str, str], Any] = {}
+            for key, _ in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                    seen = first.setdefault((key.tag, key.value), key)
+                    if seen is not key:
+                        self.cl_duplicates.append((seen, key))
+            return node
+
+    MarkedLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+    return MarkedLoader
+
+
+@dataclass
+class _Document:
+    root: Any = None  # the yaml node tree, None for an empty document
+    data: Any = None
+    errors: list[ContractFileError] = field(default_factory=list)
+    duplicates: list[tuple[Any, Any]] = field(default_factory=list)
+
+
+def _compose(text: str, path: str) -> _Document:
+    """Node tree and plain data of ``text``; a single CL900 error instead when it is not
+    YAML or is refused."""
+    import yaml
+
+    loader = None
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader), None
+        loader = _loader_class()(text)  # checks every character of the text at once
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
+        return _Document(root, data, duplicates=loader.cl_duplicates)
+    except _Refused as exc:
+        return _Document(errors=[_error_at(path, exc.mark, exc.message)])
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
-        return None, ContractFileError(path, line, col, f"YAML syntax error: {problem}")
+        return _Document(errors=[_error_at(path, mark, f"YAML syntax error: {problem}")])
+    except yaml.reader.ReaderError as exc:
+        # a character YAML does not allow (NUL, most control characters): find its line
+        before = text[: exc.position]
+        line, column = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        return _Document(errors=[ContractFileError(path, line, column, f"YAML error: unacceptable character #x{exc.character:04x}")])
     except yaml.YAMLError as exc:
-        return None, ContractFileError(path, 1, 1, f"YAML error: {exc.__class__.__name__}")
+        return _Document(errors=[ContractFileError(path, 1, 1, f"YAML error: {type(exc).__name__}")])
+    except (RecursionError, ValueError, TypeError, OverflowError) as exc:  # constructor corner cases
+        return _Document(errors=[ContractFileError(path, 1, 1, f"invalid YAML value: {type(exc).__name__}")])
+    finally:
+        if loader is not None:
+            loader.dispose()
 
 
-def _expanded_size(root) -> int:
-    """How many nodes the document has once aliases are expanded (linear time, memoized
-    by node identity), capped just above MAX_NODES."""
-    import yaml
-
-    memo: dict[int, int] = {}
-
-    def size(node, depth: int = 0) -> int:
-        key = id(node)
-        if key in memo:
-            return memo[key]
-        if depth > 200:
-            return MAX_NODES + 1
-        total = 1
-        if isinstance(node, yaml.SequenceNode):
-            for item in node.value:
-                total += size(item, depth + 1)
-                if total > MAX_NODES:
-                    break
-        elif isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                total += size(key_node, depth + 1) + size(value_node, depth + 1)
-                if total > MAX_NODES:
-                    break
-        memo[key] = min(total, MAX_NODES + 1)
-        return memo[key]
-
-    return size(root)
+def _error_at(path: str, mark: Any, message: str) -> ContractFileError:
+    if mark is None:
+        return ContractFileError(path, 1, 1, message)
+    return ContractFileError(path, mark.line + 1, mark.column + 1, message)
 
 
-def _to_python(node) -> Any:
-    """Plain Python data of a node tree (safe types only, via pyyaml's SafeConstructor)."""
-    import yaml
-
-    constructor = yaml.SafeLoader.__new__(yaml.SafeLoader)
-    yaml.constructor.SafeConstructor.__init__(constructor)
-    return constructor.construct_document(node)
+def _mark(path: str, node: Any) -> SourceMark:
+    return SourceMark(path, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _node_at(root, path) -> Any:
-    """The node reached by a jsonschema error path (keys and indices) from ``root``."""
+def _same_key(key_node: Any, step: Any) -> bool:
+    value = getattr(key_node, "value", None)
+    if not isinstance(value, str):
+        return False
+    if isinstance(step, bool):
+        return value.lower() in (("true", "yes", "on") if step else ("false", "no", "off"))
+    return value == step or (not isinstance(step, str) and value == str(step))
+
+
+def _pair(mapping: Any, key: Any) -> tuple[Any, Any] | None:
+    """(key node, value node) of ``key`` in a mapping node (the last one, as YAML data keeps)."""
+    found = None
+    for pair in getattr(mapping, "value", None) or []:
+        if isinstance(pair, tuple) and _same_key(pair[0], key):
+            found = pair
+    return found
+
+
+def _node_at(root: Any, path: list) -> Any:
+    """The node a data path (keys and indices, as in a jsonschema error) leads to from
+    ``root``; the deepest node reached when the path can't be followed."""
     import yaml
 
     node = root
     for step in path:
         if isinstance(node, yaml.MappingNode):
-            match = next((v for k, v in node.value if k.value == step), None)
-            if match is None:
+            pair = _pair(node, step)
+            if pair is None:
                 break
-            node = match
-        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+            node = pair[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
             node = node.value[step]
         else:
             break
     return node
 
 
-def _key_node(mapping, key: str):
-    import yaml
-
-    if isinstance(mapping, yaml.MappingNode):
-        for k, _ in mapping.value:
-            if k.value == key:
-                return k
-    return None
+# -- schema validation and its messages ------------------------------------------------
 
 
-def _mark(path: str, node) -> SourceMark:
-    return SourceMark(path, node.start_mark.line + 1, node.start_mark.column + 1)
+@lru_cache(maxsize=1)
+def _validator() -> Any:
+    """The compiled Draft 2020-12 validator of the shipped schema (built once)."""
+    import jsonschema
+
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
 
 
-# -- validation messages ---------------------------------------------------------------
+_TYPE_WORDS = {
+    "string": "a string",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping",
+    "null": "null",
+    "number": "a number",
+    "integer": "an integer",
+}
 
 
-def _describe(path_list: list) -> str:
-    return "/".join(str(p) for p in path_list) or "document"
+def _short(value: Any) -> str:
+    """A few characters saying what ``value`` is; never the repr of a collection."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        text = repr(value)
+        return text if len(text) <= 20 else "a number"
+    if isinstance(value, str):
+        return repr(value if len(value) <= 40 else value[:37] + "...")
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
 
 
-def _contract_name(data: Any, path_list: list) -> str | None:
-    if len(path_list) >= 2 and path_list[0] == "contracts" and isinstance(path_list[1], int):
+def _get(data: Any, path: list) -> Any:
+    for step in path:
         try:
-            name = data["contracts"][path_list[1]].get("name")
-            return name if isinstance(name, str) else None
-        except (KeyError, IndexError, TypeError, AttributeError):
+            data = data[step]
+        except (KeyError, IndexError, TypeError):
             return None
-    return None
+    return data
 
 
-def _allowed_keys(error) -> list[str]:
-    props = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
-    return sorted(props)
+def _entity(data: Any, path: list) -> str | None:
+    """What the mapping at ``path`` is, in words (``parameter 'a' of contract 'X'``), or
+    None for the document itself."""
+    if not path:
+        return None
+    parts: list[str] = []
+    for i, step in enumerate(path):
+        if not isinstance(step, int) or i == 0:
+            continue
+        owner = path[i - 1]
+        item = _get(data, path[: i + 1])
+        name = item if isinstance(item, str) else item.get("name") if isinstance(item, dict) else None
+        label = f"'{name}'" if isinstance(name, str) and name else f"#{step + 1}"
+        if owner == "contracts":
+            parts.append(f"contract {label}")
+        elif owner == "methods":
+            parts.append(f"method {label}")
+        elif owner == "parameters":
+            parts.append(f"parameter {label}")
+    return " of ".join(reversed(parts)) or None
 
 
-def _message(error, data: Any) -> tuple[list, str]:
-    """(path to the offending node, short message) for one jsonschema error."""
+def _context(data: Any, container: list) -> str:
+    """`` in <entity>`` for the mapping at ``container``, or nothing at the top level."""
+    entity = _entity(data, container)
+    return f" in {entity}" if entity else ""
+
+
+def _field(path: list) -> str:
+    """How a user names the value at ``path``: ``'required'``, ``item 2 of 'implementations'``."""
+    if not path:
+        return "the file"
+    last = path[-1]
+    if isinstance(last, int):
+        owner = path[-2] if len(path) > 1 else "list"
+        return {"contracts": f"contract #{last + 1}", "parameters": f"parameter entry {last + 1}", "methods": f"method entry {last + 1}"}.get(
+            str(owner), f"item {last + 1} of '{owner}'"
+        )
+    return f"'{last}'"
+
+
+def _hint(word: Any, choices: list[str]) -> str:
+    close = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6) if isinstance(word, str) else []
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _schema_problems(error: Any, data: Any) -> Iterator[tuple[list, Any, str]]:
+    """(path of the offending value, key whose key node to point at or None, message) for
+    one jsonschema error; ``anyOf`` errors are replaced by those of the branch matching the
+    value's type, so a typo inside a parameter entry is reported as itself."""
     path = list(error.absolute_path)
-    where = _contract_name(data, path)
-    context = f" in contract '{where}'" if where else ""
     validator = error.validator
+    instance = error.instance
+    if validator in ("anyOf", "oneOf"):
+        branches: dict[Any, list] = {}
+        for sub in error.context or ():
+            branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+        fitting = [
+            subs for subs in branches.values()
+            if not any(s.validator == "type" and list(s.absolute_path) == path for s in subs)
+        ]
+        if len(fitting) == 1:
+            for sub in fitting[0]:
+                yield from _schema_problems(sub, data)
+            return
+        what = "a parameter name or a mapping with 'name'" if path[-2:-1] == ["parameters"] else "valid"
+        yield path, None, f"{_field(path)} must be {what}{_context(data, path[:-1])} (got {_short(instance)})"
+        return
     if validator == "additionalProperties":
-        extras = [k for k in (error.instance or {}) if k not in _allowed_keys(error)]
-        key = extras[0] if extras else "?"
-        close = difflib.get_close_matches(str(key), _allowed_keys(error), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        return path + [key], f"unknown key '{key}'{context}{hint}"
+        allowed = sorted((error.schema or {}).get("properties", {}))
+        for key in instance if isinstance(instance, dict) else ():
+            if key not in allowed:
+                yield path, key, f"unknown key '{key}'{_context(data, path)}{_hint(key, allowed)}"
+        return
     if validator == "required":
-        missing = [k for k in error.validator_value if not isinstance(error.instance, dict) or k not in error.instance]
-        return path, f"missing required key '{missing[0] if missing else '?'}'{context}"
-    if validator in ("type", "const", "enum", "pattern", "minLength"):
-        expected = {
-            "type": lambda: f"must be of type {error.validator_value if isinstance(error.validator_value, str) else ' or '.join(error.validator_value)}",
-            "const": lambda: f"must be {json.dumps(error.validator_value)}",
-            "enum": lambda: "must be one of " + ", ".join(str(v) for v in error.validator_value),
-            "pattern": lambda: "must be a Python identifier" + (" path (dotted)" if "\\." in str(error.validator_value) else ""),
-            "minLength": lambda: "must not be empty",
-        }[validator]()
-        return path, f"'{_describe(path)}' {expected}{context}"
-    if validator == "anyOf":
-        return path, f"'{_describe(path)}' must be a parameter name or a parameter entry{context}"
-    return path, f"'{_describe(path)}' is invalid ({validator}){context}"
+        for key in error.validator_value:
+            if isinstance(instance, dict) and key not in instance:
+                extra = " (must be 1)" if key == "version" and not path else ""
+                yield path, None, f"missing required key '{key}'{_context(data, path)}{extra}"
+        return
+    key = path[-1] if path else None
+    context = _context(data, path[:-1])
+    if validator == "not" and "then" in error.relative_schema_path and isinstance(key, str):
+        kind = _get(data, path[:-1] + ["kind"])
+        other = "protocol" if key in _PROTOCOL_ONLY else "callable"
+        entity = _entity(data, path[:-1]) or "contract"
+        yield path[:-1], key, f"key '{key}' is not allowed in {kind} {entity} (only in {other} contracts)"
+        return
+    if validator == "type":
+        if not path:
+            yield path, None, "a contract file is a mapping with 'version: 1' and 'contracts'"
+            return
+        expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        words = " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
+        yield path, None, f"{_field(path)} must be {words}{context} (got {_short(instance)})"
+        return
+    if validator == "const":
+        if path == ["version"]:
+            yield path, None, f"unsupported version {_short(instance)} (must be 1)"
+        else:
+            yield path, None, f"{_field(path)} must be {json.dumps(error.validator_value)}{context}"
+        return
+    if validator == "enum":
+        choices = [str(v) for v in error.validator_value]
+        yield path, None, f"{_field(path)} must be one of {', '.join(choices)}{context} (got {_short(instance)}){_hint(instance, choices)}"
+        return
+    if validator == "pattern":
+        what = "a dotted Python path such as pkg.module.Name" if "\\." in str(error.validator_value) else "a Python identifier"
+        yield path, None, f"{_field(path)} must be {what}{context} (got {_short(instance)})"
+        return
+    if validator == "minLength":
+        yield path, None, f"{_field(path)} must not be empty{context}"
+        return
+    yield path, None, f"{_field(path)} is invalid{context} ({validator})"
+
+
+def _schema_errors(document: _Document, path: str) -> list[ContractFileError]:
+    errors = []
+    for error in _validator().iter_errors(document.data):
+        for err_path, key, message in _schema_problems(error, document.data):
+            node = _node_at(document.root, err_path)
+            if key is not None:
+                pair = _pair(node, key)
+                node = pair[0] if pair else node
+            errors.append(ContractFileError(path, node.start_mark.line + 1, node.start_mark.column + 1, message))
+    return errors
 
 
 # -- building the model ----------------------------------------------------------------
 
 
-def _parameter(item: Any, node, path: str) -> Parameter:
+def _value_node(mapping: Any, key: str) -> Any:
+    pair = _pair(mapping, key)
+    return pair[1] if pair else None
+
+
+def _items(node: Any) -> list:
+    value = getattr(node, "value", None)
+    return value if isinstance(value, list) else []
+
+
+def _default_text(value: Any) -> str:
+    if value is None:
+        return "None"
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    return str(value)
+
+
+def _parameter(item: Any, node: Any, path: str) -> Parameter:
     if isinstance(item, str):
         return Parameter(item, mark=_mark(path, node))
-    default = item.get("default")
-    default_text = None if "default" not in item else "None" if default is None else str(default)
     return Parameter(
         name=item["name"],
-        required=bool(item.get("required", False)),
+        required=item.get("required", False),
         type=item.get("type"),
-        default=default_text,
+        default=_default_text(item["default"]) if "default" in item else None,
         doc=item.get("doc"),
         deprecated_names=tuple(item.get("deprecated_names") or ()),
         removed_names=tuple(item.get("removed_names") or ()),
@@ -226,179 +503,222 @@ def _parameter(item: Any, node, path: str) -> Parameter:
     )
 
 
-def _parameters(items: list | None, node, path: str) -> tuple[Parameter, ...]:
-    import yaml
-
-    nodes = node.value if isinstance(node, yaml.SequenceNode) else []
-    return tuple(_parameter(item, n, path) for item, n in zip(items or [], nodes))
+def _parameters(items: list | None, node: Any, path: str) -> tuple[Parameter, ...]:
+    return tuple(_parameter(item, n, path) for item, n in zip(items or (), _items(node)))
 
 
-def _contract(item: dict, node, path: str) -> Contract:
-    def child(key: str):
-        return _node_at(node, [key])
-
-    mark = _mark(path, node)
-    target_mark = _mark(path, child("target"))
+def _contract(item: dict, node: Any, path: str) -> Contract:
+    target_node = _value_node(node, "target")
     if item["kind"] == "protocol":
-        methods_node = child("methods")
-        methods = []
-        for m, m_node in zip(item.get("methods") or [], getattr(methods_node, "value", [])):
-            methods.append(
-                Method(
-                    name=m["name"],
-                    parameters=_parameters(m.get("parameters"), _node_at(m_node, ["parameters"]), path),
-                    returns=m.get("returns"),
-                    is_async=bool(m.get("async", False)),
-                    doc=m.get("doc"),
-                    mark=_mark(path, m_node),
-                )
+        methods = tuple(
+            Method(
+                name=m["name"],
+                parameters=_parameters(m.get("parameters"), _value_node(m_node, "parameters"), path),
+                returns=m.get("returns"),
+                is_async=m.get("async", False),
+                doc=m.get("doc"),
+                mark=_mark(path, m_node),
             )
-        impl_node = child("implementations")
+            for m, m_node in zip(item.get("methods") or (), _items(_value_node(node, "methods")))
+        )
+        implementations = tuple(item.get("implementations") or ())
         return ProtocolContract(
             name=item["name"],
             target=item["target"],
-            methods=tuple(methods),
-            implementations=tuple(item.get("implementations") or ()),
+            methods=methods,
+            implementations=implementations,
             doc=item.get("doc"),
-            mark=mark,
-            target_mark=target_mark,
-            implementation_marks=tuple(_mark(path, n) for n in getattr(impl_node, "value", [])) if item.get("implementations") else (),
+            mark=_mark(path, node),
+            target_mark=_mark(path, target_node),
+            implementation_marks=tuple(_mark(path, n) for n in _items(_value_node(node, "implementations"))),
         )
-    forwards_node = child("forwards_to")
+    forwards_node = _value_node(node, "forwards_to")
     return CallableContract(
         name=item["name"],
         target=item["target"],
-        parameters=_parameters(item.get("parameters"), child("parameters"), path),
+        parameters=_parameters(item.get("parameters"), _value_node(node, "parameters"), path),
         doc=item.get("doc"),
         match=item.get("match", "qualified"),
-        var_positional=bool(item.get("var_positional", False)),
-        var_keyword=bool(item.get("var_keyword", False)),
+        var_positional=item.get("var_positional", False),
+        var_keyword=item.get("var_keyword", False),
         forwards_to=item.get("forwards_to"),
-        mark=mark,
-        target_mark=target_mark,
+        mark=_mark(path, node),
+        target_mark=_mark(path, target_node),
         forwards_to_mark=_mark(path, forwards_node) if item.get("forwards_to") else None,
     )
 
 
-def _name_conflicts(contract: Contract, path: str) -> list[ContractFileError]:
-    """A name listed both as a parameter and as an old name, or as an old name twice."""
+def _parameter_list_errors(params_node: Any, owner: str, path: str) -> list[ContractFileError]:
+    """A parameter name listed twice, an old name that is also a parameter, and an old name
+    listed on two parameters (or twice on one), in one parameter list (SPEC §2)."""
+    import yaml
+
     errors: list[ContractFileError] = []
-    groups = [contract.parameters] if isinstance(contract, CallableContract) else [m.parameters for m in contract.methods]
-    for params in groups:
-        canonical = {p.name for p in params}
-        seen_old: dict[str, str] = {}
-        seen_names: set[str] = set()
-        for p in params:
-            mark = p.mark or contract.mark
-            if p.name in seen_names:
-                errors.append(ContractFileError(path, mark.line, mark.column, f"parameter '{p.name}' is listed twice in contract '{contract.name}'"))
-            seen_names.add(p.name)
-            for old in (*p.deprecated_names, *p.removed_names):
-                if old in canonical:
-                    errors.append(ContractFileError(path, mark.line, mark.column, f"'{old}' is both a parameter and an old name of '{p.name}' in contract '{contract.name}'"))
-                elif old in seen_old and seen_old[old] != p.name:
-                    errors.append(ContractFileError(path, mark.line, mark.column, f"old name '{old}' is listed for both '{seen_old[old]}' and '{p.name}' in contract '{contract.name}'"))
-                seen_old[old] = p.name
+    names: dict[str, Any] = {}
+    entries: list[tuple[str, Any]] = []  # (canonical name, parameter item node)
+    for entry in _items(params_node):
+        name_node = entry if isinstance(entry, yaml.ScalarNode) else _value_node(entry, "name")
+        name = name_node.value
+        if name in names:
+            line = names[name].start_mark.line + 1
+            errors.append(_error_at(path, name_node.start_mark, f"parameter '{name}' is listed twice in {owner} (first on line {line})"))
+        else:
+            names[name] = name_node
+        entries.append((name, entry))
+    old_owner: dict[str, str] = {}
+    for name, entry in entries:
+        for key in ("deprecated_names", "removed_names"):
+            for old_node in _items(_value_node(entry, key)):
+                old = old_node.value
+                if old in names:
+                    errors.append(_error_at(path, old_node.start_mark, f"'{old}' is both a parameter and an old name of parameter '{name}' in {owner}"))
+                elif old in old_owner:
+                    first = old_owner[old]
+                    where = f"parameters '{first}' and '{name}'" if first != name else f"parameter '{name}' twice"
+                    errors.append(_error_at(path, old_node.start_mark, f"old name '{old}' is listed for {where} in {owner}"))
+                else:
+                    old_owner[old] = name
     return errors
 
 
-def parse_contract_text(text: str, path: str) -> tuple[list[Contract], list[ContractFileError]]:
-    """The contracts of one contract file's ``text``; CL900 errors (1-based line/column)
-    instead when it is invalid (then no contracts: a half-read file would mislead)."""
-    if len(text) > MAX_BYTES:
-        return [], [ContractFileError(path, 1, 1, f"contract file is larger than {MAX_BYTES // 1_000_000} MB")]
-    root, error = _compose(text, path)
-    if error is not None:
-        return [], [error]
-    if root is None:  # an empty file
-        return [], []
-    if _expanded_size(root) > MAX_NODES:
-        return [], [ContractFileError(path, 1, 1, f"YAML aliases expand to more than {MAX_NODES} nodes; refusing to load")]
-    try:
-        data = _to_python(root)
-    except Exception as exc:  # constructor errors (bad tags, unhashable keys)
-        mark = getattr(exc, "problem_mark", None)
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return [], [ContractFileError(path, line, col, f"invalid YAML value: {getattr(exc, 'problem', None) or exc.__class__.__name__}")]
-    if not isinstance(data, dict):
-        return [], [ContractFileError(path, 1, 1, "a contract file is a mapping with 'version: 1' and 'contracts'")]
+def _name_errors(contract: Contract, node: Any, path: str) -> list[ContractFileError]:
+    owner = f"contract '{contract.name}'"
+    if isinstance(contract, CallableContract):
+        return _parameter_list_errors(_value_node(node, "parameters"), owner, path)
     errors: list[ContractFileError] = []
-    for err in sorted(_validator().iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
-        err_path, message = _message(err, data)
-        node = _node_at(root, err_path)
-        key_node = _key_node(_node_at(root, err_path[:-1]), err_path[-1]) if err.validator == "additionalProperties" and err_path else None
-        where = key_node or node
-        errors.append(ContractFileError(path, where.start_mark.line + 1, where.start_mark.column + 1, message))
+    seen: dict[str, int] = {}
+    for m_node in _items(_value_node(node, "methods")):
+        name_node = _value_node(m_node, "name")
+        if name_node.value in seen:
+            errors.append(_error_at(path, name_node.start_mark, f"method '{name_node.value}' is listed twice in {owner} (first on line {seen[name_node.value]})"))
+        else:
+            seen[name_node.value] = name_node.start_mark.line + 1
+        errors.extend(_parameter_list_errors(_value_node(m_node, "parameters"), f"method '{name_node.value}' of {owner}", path))
+    return errors
+
+
+# -- one file --------------------------------------------------------------------------
+
+
+@dataclass
+class _Parsed:
+    contracts: list[Contract]
+    errors: list[ContractFileError]
+    #: names of the file's contracts (callable or not) even when it has errors, so that
+    #: other files' ``forwards_to`` to them are not reported as dangling on top.
+    declared: set[str] = field(default_factory=set)
+
+
+def _parse(text: str, path: str) -> _Parsed:
+    if len(text) > MAX_BYTES:
+        return _Parsed([], [ContractFileError(path, 1, 1, f"contract file is larger than {MAX_BYTES // 1_000_000} MB; refusing to load it")])
+    document = _compose(text, path)
+    if document.errors:
+        return _Parsed([], document.errors)
+    if document.root is None:  # an empty file, or only comments
+        return _Parsed([], [])
+    errors = [
+        _error_at(path, again.start_mark, f"duplicate key '{again.value}' (first on line {first.start_mark.line + 1})")
+        for first, again in document.duplicates
+    ]
+    errors += _schema_errors(document, path)
+    items = document.data.get("contracts") if isinstance(document.data, dict) else None
+    declared = {c["name"] for c in items or () if isinstance(c, dict) and isinstance(c.get("name"), str)} if isinstance(items, list) else set()
     if errors:
-        return [], _dedupe(errors)
-    contracts_node = _node_at(root, ["contracts"])
-    contracts = [_contract(item, n, path) for item, n in zip(data.get("contracts") or [], getattr(contracts_node, "value", []))]
-    for contract in contracts:
-        errors.extend(_name_conflicts(contract, path))
-    return ([], errors) if errors else (contracts, [])
+        return _Parsed([], _sorted(errors), declared)
+    contracts: list[Contract] = []
+    for item, node in zip(items or (), _items(_value_node(document.root, "contracts"))):
+        contract = _contract(item, node, path)
+        errors.extend(_name_errors(contract, node, path))
+        contracts.append(contract)
+    if errors:
+        return _Parsed([], _sorted(errors), declared)
+    return _Parsed(contracts, [], declared)
 
 
-def _dedupe(errors: list[ContractFileError]) -> list[ContractFileError]:
-    seen, out = set(), []
-    for e in errors:
-        key = (e.line, e.column, e.message)
-        if key not in seen:
-            seen.add(key)
-            out.append(e)
-    return sorted(out, key=lambda e: (e.line, e.column))
+def _sorted(errors: list[ContractFileError]) -> list[ContractFileError]:
+    return sorted(set(errors), key=lambda e: (e.line, e.column, e.message))
+
+
+def parse_contract_text(text: str, path: str) -> tuple[list[Contract], list[ContractFileError]]:
+    """The contracts of one contract file (SPEC §2), given its ``text``; ``path`` is only
+    used in marks and errors.
+
+    Every contract, parameter and method carries a 1-based :class:`SourceMark` (``mark``:
+    the list item; ``target_mark``, ``forwards_to_mark``, ``implementation_marks``: the
+    values). When the file is invalid the result is no contracts and every CL900 error
+    found (YAML syntax, unknown keys, wrong types, missing keys, bad enum values, a
+    ``version`` other than 1, duplicate keys, names listed twice, a name that is both a
+    parameter and an old name), sorted by position: a half-read file would mislead. An
+    empty file or ``contracts: []`` yields nothing. Never raises for any input text.
+    """
+    parsed = _parse(text, path)
+    return parsed.contracts, parsed.errors
+
+
+# -- the registry ----------------------------------------------------------------------
 
 
 def load_registry(paths: list[Path], overlays: dict[str, str] | None = None) -> Registry:
-    """Every contract under ``paths`` (files or folders), with the CL900 errors of every
-    file, and the cross-file checks: duplicate contract names and ``forwards_to`` naming no
-    callable contract. A file that cannot be read or decoded is an error at 1:1.
+    """The registry of every contract file under ``paths`` (files or folders; SPEC §1, §2).
+
     ``overlays`` maps absolute paths of contract files open in an editor to their unsaved
-    text, used instead of the disk."""
+    text, read instead of the disk. Errors (CL900, 1-based) cover missing paths, files
+    that can't be read or decoded (at 1:1), each file's own errors (that file then
+    contributes no contracts), and across files: a duplicate contract ``name`` (at the
+    second one, naming the first's file and line) and a ``forwards_to`` naming no callable
+    contract. ``Registry.files`` lists the files read, as found. Never raises.
+    """
     files, errors = find_contract_files(paths)
+    overlays = overlays or {}
     contracts: list[Contract] = []
     read: list[str] = []
-    overlays = overlays or {}
+    declared: set[str] = set()
     for file in files:
-        path = str(file)
-        if os.path.abspath(path) in overlays:
-            read.append(path)
-            found, file_errors = parse_contract_text(overlays[os.path.abspath(path)], path)
-            contracts.extend(found)
-            errors.extend(file_errors)
-            continue
-        try:
-            with open(file, "rb") as handle:
-                raw = handle.read(MAX_BYTES + 1)
-            text = raw.decode("utf-8-sig")
-        except OSError as exc:
-            errors.append(ContractFileError(path, 1, 1, f"cannot read contract file: {exc.strerror or exc}"))
-            continue
-        except UnicodeDecodeError:
-            errors.append(ContractFileError(path, 1, 1, "contract file is not UTF-8 text"))
-            continue
-        read.append(path)
-        found, file_errors = parse_contract_text(text, path)
-        contracts.extend(found)
-        errors.extend(file_errors)
-    errors.extend(cross_file_errors(contracts))
+        name = str(file)
+        text = overlays.get(os.path.abspath(name))
+        if text is None:
+            text, error = read_contract_file(file)
+            if error is not None:
+                errors.append(error)
+                continue
+            if text is None:
+                continue
+        read.append(name)
+        parsed = _parse(text, name)
+        contracts.extend(parsed.contracts)
+        errors.extend(parsed.errors)
+        declared |= parsed.declared
+    errors.extend(cross_file_errors(contracts, unchecked=declared - {c.name for c in contracts}))
     return Registry(contracts, errors, read)
 
 
-def cross_file_errors(contracts: list[Contract]) -> list[ContractFileError]:
-    """Duplicate names and dangling ``forwards_to`` (SPEC §2), at the offending contract."""
+def cross_file_errors(contracts: list[Contract], unchecked: set[str] = frozenset()) -> list[ContractFileError]:
+    """Registry-wide CL900 errors (SPEC §2): a duplicate contract name, reported at the
+    second contract and naming the first's place; a ``forwards_to`` naming no callable
+    contract, reported at its value. ``unchecked`` are names declared in files that failed
+    to load: a ``forwards_to`` to one of them is not reported again."""
     errors: list[ContractFileError] = []
     first: dict[str, Contract] = {}
     for contract in contracts:
         mark = contract.mark or SourceMark("", 1)
-        if contract.name in first:
-            other = first[contract.name].mark
-            where = f" (first defined at {os.path.basename(other.path)}:{other.line})" if other else ""
+        other = first.setdefault(contract.name, contract)
+        if other is not contract:
+            where = ""
+            if other.mark is not None:
+                where = f" (first defined on line {other.mark.line})" if other.mark.path == mark.path else f" (first defined at {other.mark.path}:{other.mark.line})"
             errors.append(ContractFileError(mark.path, mark.line, mark.column, f"duplicate contract name '{contract.name}'{where}"))
-        else:
-            first[contract.name] = contract
-    callables = {c.name for c in contracts if isinstance(c, CallableContract)}
+    callables = sorted(c.name for c in first.values() if isinstance(c, CallableContract))
     for contract in contracts:
-        if isinstance(contract, CallableContract) and contract.forwards_to and contract.forwards_to not in callables:
-            mark = contract.forwards_to_mark or contract.mark or SourceMark("", 1)
-            errors.append(ContractFileError(mark.path, mark.line, mark.column, f"forwards_to '{contract.forwards_to}' names no callable contract"))
+        if not isinstance(contract, CallableContract) or not contract.forwards_to:
+            continue
+        wanted = contract.forwards_to
+        if wanted in callables or wanted in unchecked:
+            continue
+        mark = contract.forwards_to_mark or contract.mark or SourceMark("", 1)
+        if wanted in first:
+            message = f"forwards_to '{wanted}' names a protocol contract; it must name a callable contract"
+        else:
+            message = f"forwards_to '{wanted}' names no callable contract{_hint(wanted, callables)}"
+        errors.append(ContractFileError(mark.path, mark.line, mark.column, message))
     return errors

@@ -8,24 +8,40 @@ or ``forwards_to`` target cannot be found in the workspace.
 from __future__ import annotations
 
 from ..findings import RULES, ContractRef, Finding, make_range
-from ..index.facts import ClassFacts, FunctionFacts, Signature
+from ..index.facts import ClassFacts, FunctionFacts, ParamFact, Signature
 from ..index.workspace import WorkspaceIndex
 from ..registry.model import CallableContract, Contract, ProtocolContract, SourceMark
 from .context import CheckContext, ContractTable
 
 
 def constructor_signature(index: WorkspaceIndex, cls: ClassFacts) -> Signature | None:
-    """What calling the class accepts: its (possibly inherited) ``__init__``, else its
-    dataclass / NamedTuple / TypedDict fields; None when unknown."""
-    owner, init = index.find_method(cls, "__init__")
-    if init is not None:
-        return init.signature
-    if cls.fields or cls.is_dataclass:
-        return Signature(cls.fields)
-    for base, _ in index.ancestors(cls):
-        if base.kind == "class" and isinstance(base.facts, ClassFacts) and base.facts.fields:
-            return Signature(base.facts.fields)
+    """What calling the class accepts: the first class of its workspace MRO that defines
+    ``__init__`` or has one generated (dataclass, NamedTuple, TypedDict fields); None when
+    unknown."""
+    owners = [cls] + [b.facts for b, _ in index.ancestors(cls) if b.kind == "class" and isinstance(b.facts, ClassFacts)]
+    for owner in owners:
+        if "__init__" in owner.methods:
+            return owner.methods["__init__"].signature
+        if owner.is_dataclass:  # a generated ``__init__`` replaces any inherited one
+            return Signature(_dataclass_fields(index, owner))
+        if owner.fields:
+            return Signature(owner.fields)
     return None
+
+
+def _dataclass_fields(index: WorkspaceIndex, cls: ClassFacts) -> tuple[ParamFact, ...]:
+    """A dataclass's ``__init__`` parameters: the fields of its dataclass bases (farthest
+    first, as ``dataclasses`` walks the MRO in reverse), then its own; a field redefined
+    keeps its first place and takes its new definition."""
+    chain: list[ClassFacts] = []
+    for base, _depth in index.ancestors(cls):
+        if base.kind == "class" and isinstance(base.facts, ClassFacts) and base.facts.is_dataclass:
+            chain.append(base.facts)
+    fields: dict[str, ParamFact] = {}
+    for owner in [*reversed(chain), cls]:
+        for f in owner.fields:
+            fields[f.name] = f
+    return tuple(fields.values())
 
 
 def signature_of(index: WorkspaceIndex, facts: ClassFacts | FunctionFacts) -> Signature | None:

@@ -1,0 +1,727 @@
+"""The registry loader (SPEC §1, §2): contract files on disk -> contracts with 1-based marks,
+and CL900 errors at the line and column of the offending node."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import jsonschema
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from contract_lsp.registry.loader import (
+    MAX_BYTES,
+    SCHEMA_PATH,
+    find_contract_files,
+    load_registry,
+    parse_contract_text,
+)
+from contract_lsp.registry.model import CallableContract, ContractFileError, ProtocolContract, SourceMark
+
+REPO = Path(__file__).resolve().parent.parent
+
+SPEC_EXAMPLE = """\
+version: 1
+contracts:
+  - name: UserExecutionContext
+    kind: callable
+    target: myapp.context.UserExecutionContext
+    doc: |
+      Per-request context.
+    match: qualified
+    parameters:
+      - name: user_id
+        required: true
+        type: str
+        default: None
+      - run_id
+      - name: websocket_client_id
+        type: Optional[str]
+        deprecated_names: [websocket_connection_id]
+        removed_names: [connection_id]
+        kind: keyword_only
+    var_positional: false
+    var_keyword: true
+    forwards_to: null
+
+  - name: make_context
+    kind: callable
+    target: myapp.factory.make_context
+    forwards_to: UserExecutionContext
+
+  - name: WebSocketManagerProtocol
+    kind: protocol
+    target: myapp.ws.protocols.WebSocketManagerProtocol
+    doc: Interface every WebSocket manager implements.
+    implementations:
+      - myapp.ws.unified.UnifiedWebSocketManager
+      - myapp.ws.isolated.IsolatedWebSocketManager
+    methods:
+      - name: get_connection_id_by_websocket
+        parameters: [websocket]
+        returns: Optional[str]
+        async: false
+      - name: send_to_user
+        async: true
+        parameters:
+          - user_id
+          - {name: message, required: true}
+"""
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def only_error(text: str, name: str = "c.yaml") -> ContractFileError:
+    contracts, errors = parse_contract_text(textwrap.dedent(text), name)
+    assert contracts == []
+    assert len(errors) == 1, errors
+    return errors[0]
+
+
+def at(error: ContractFileError) -> tuple[int, int]:
+    return error.line, error.column
+
+
+# -- a valid file ------------------------------------------------------------------------
+
+
+def test_spec_example_loads_with_marks(tmp_path):
+    path = write(tmp_path, "contracts/app.yaml", SPEC_EXAMPLE)
+    registry = load_registry([tmp_path / "contracts"])
+    assert registry.errors == []
+    assert registry.files == [str(path)]
+    ctx, factory, proto = registry.contracts
+    p = str(path)
+
+    assert isinstance(ctx, CallableContract)
+    assert ctx.mark == SourceMark(p, 3, 5)  # the `- name:` item
+    assert ctx.target_mark == SourceMark(p, 5, 13)
+    assert ctx.doc == "Per-request context.\n"
+    assert ctx.var_keyword is True and ctx.var_positional is False and ctx.forwards_to is None
+    user_id, run_id, ws = ctx.parameters
+    assert (user_id.name, user_id.required, user_id.type, user_id.default) == ("user_id", True, "str", "None")
+    assert user_id.mark == SourceMark(p, 10, 9)
+    assert run_id.name == "run_id" and run_id.required is False and run_id.mark == SourceMark(p, 14, 9)
+    assert ws.deprecated_names == ("websocket_connection_id",) and ws.removed_names == ("connection_id",)
+    assert ws.kind == "keyword_only" and ws.mark == SourceMark(p, 15, 9)
+
+    assert factory.forwards_to == "UserExecutionContext"
+    assert factory.forwards_to_mark == SourceMark(p, 27, 18)
+    assert factory.parameters == () and factory.match == "qualified"
+
+    assert isinstance(proto, ProtocolContract)
+    assert proto.mark == SourceMark(p, 29, 5)
+    assert proto.implementations == ("myapp.ws.unified.UnifiedWebSocketManager", "myapp.ws.isolated.IsolatedWebSocketManager")
+    assert proto.implementation_marks == (SourceMark(p, 34, 9), SourceMark(p, 35, 9))
+    get, send = proto.methods
+    assert get.mark == SourceMark(p, 37, 9) and get.returns == "Optional[str]" and get.is_async is False
+    assert [x.name for x in get.parameters] == ["websocket"]
+    assert get.parameters[0].mark == SourceMark(p, 38, 22)
+    assert send.is_async is True
+    assert [(x.name, x.required) for x in send.parameters] == [("user_id", False), ("message", True)]
+    assert send.parameters[1].mark == SourceMark(p, 45, 13)
+
+
+@pytest.mark.parametrize("text", ["", "# only a comment\n", "version: 1\ncontracts: []\n", "version: 1\ncontracts:\n"])
+def test_empty_files_yield_nothing(text):
+    assert parse_contract_text(text, "c.yaml") == ([], [])
+
+
+def test_defaults_and_scalar_defaults_as_text():
+    contracts, errors = parse_contract_text(
+        textwrap.dedent("""\
+        version: 1
+        contracts:
+          - name: f
+            kind: callable
+            target: m.f
+            match: name
+            parameters:
+              - {name: a, default: 0}
+              - {name: b, default: false}
+              - {name: c, default: null}
+              - {name: d, default: "'x'"}
+        """),
+        "c.yaml",
+    )
+    assert errors == []
+    (f,) = contracts
+    assert f.match == "name"
+    assert [p.default for p in f.parameters] == ["0", "False", "None", "'x'"]
+    assert all(p.kind == "positional_or_keyword" and p.required is False for p in f.parameters)
+
+
+def test_repository_contracts_load_cleanly():
+    registry = load_registry([REPO / "contracts"])
+    assert registry.errors == []
+    assert {c.name for c in registry.contracts} >= {"UserExecutionContext", "create_user_context"}
+
+
+# -- CL900 in one file, each at its node -------------------------------------------------
+
+
+def test_yaml_syntax_error_at_problem_mark():
+    error = only_error("""\
+        version: 1
+        contracts:
+          - name: X
+            kind: [callable
+        """)
+    assert error.message.startswith("YAML syntax error")
+    assert at(error) == (5, 1)
+
+
+def test_yaml_bad_indentation():
+    error = only_error("version: 1\ncontracts:\n  - name: X\n   kind: callable\n")
+    assert error.message.startswith("YAML syntax error")
+    assert at(error) == (4, 4)
+
+
+def test_unknown_key_with_suggestion():
+    error = only_error("""\
+        version: 1
+        contracts:
+          - name: UserExecutionContext
+            kind: callable
+            target: a.b
+            paramters: [x]
+        """)
+    assert error.message == "unknown key 'paramters' in contract 'UserExecutionContext' (did you mean 'parameters'?)"
+    assert at(error) == (6, 5)
+
+
+def test_unknown_key_inside_parameter_entry_and_top_level():
+    contracts, errors = parse_contract_text(
+        textwrap.dedent("""\
+        version: 1
+        contract: []
+        contracts:
+          - name: X
+            kind: callable
+            target: a.b
+            parameters:
+              - name: user_id
+                requird: true
+        """),
+        "c.yaml",
+    )
+    assert contracts == []
+    assert [(e.line, e.column, e.message) for e in errors] == [
+        (2, 1, "unknown key 'contract' (did you mean 'contracts'?)"),
+        (9, 9, "unknown key 'requird' in parameter 'user_id' of contract 'X' (did you mean 'required'?)"),
+    ]
+
+
+def test_unknown_key_in_method_parameter():
+    error = only_error("""\
+        version: 1
+        contracts:
+          - name: P
+            kind: protocol
+            target: a.P
+            methods:
+              - name: send
+                parameters:
+                  - {name: msg, tpye: str}
+        """)
+    assert error.message == "unknown key 'tpye' in parameter 'msg' of method 'send' of contract 'P' (did you mean 'type'?)"
+    assert at(error) == (9, 25)
+
+
+def test_key_of_the_other_kind():
+    error = only_error("""\
+        version: 1
+        contracts:
+          - name: X
+            kind: callable
+            target: a.b
+            methods: []
+        """)
+    assert error.message == "key 'methods' is not allowed in callable contract 'X' (only in protocol contracts)"
+    assert at(error) == (6, 5)
+    error = only_error("""\
+        version: 1
+        contracts:
+          - name: P
+            kind: protocol
+            target: a.P
+            var_keyword: true
+        """)
+    assert error.message == "key 'var_keyword' is not allowed in protocol contract 'P' (only in callable contracts)"
+    assert at(error) == (6, 5)
+
+
+def test_wrong_types_at_their_values():
+    contracts, errors = parse_contract_text(
+        textwrap.dedent("""\
+        version: 1
+        contracts:
+          - name: X
+            kind: callable
+            target: a.b
+            var_keyword: sometimes
+            parameters:
+              - name: a
+                required: maybe
+              - 3
+              - name: b
+                deprecated_names: old_b
+        """),
+        "c.yaml",
+    )
+    assert contracts == []
+    assert [(e.line, e.column, e.message) for e in errors] == [
+        (6, 18, "'var_keyword' must be true or false in contract 'X' (got 'sometimes')"),
+        (9, 19, "'required' must be true or false in parameter 'a' of contract 'X' (got 'maybe')"),
+        (10, 9, "parameter entry 2 must be a parameter name or a mapping with 'name' in contract 'X' (got 3)"),
+        (12, 27, "'deprecated_names' must be a list in parameter 'b' of contract 'X' (got 'old_b')"),
+    ]
+
+
+def test_file_that_is_not_a_mapping():
+    error = only_error("- a\n- b\n")
+    assert error.message == "a contract file is a mapping with 'version: 1' and 'contracts'"
+    assert at(error) == (1, 1)
+
+
+def test_contracts_must_be_a_list():
+    error = only_error("version: 1\ncontracts:\n  name: X\n")
+    assert error.message == "'contracts' must be a list or null (got a mapping)"
+    assert at(error) == (3, 3)
+
+
+@pytest.mark.parametrize(
+    ("missing", "where"),
+    [("name", (3, 5)), ("kind", (3, 5)), ("target", (3, 5))],
+)
+def test_missing_required_key(missing, where):
+    lines = {"name": "name: X", "kind": "kind: callable", "target": "target: a.b"}
+    body = "\n".join(f"    {v}" for k, v in lines.items() if k != missing).replace("    ", "  - ", 1)
+    error = only_error(f"version: 1\ncontracts:\n{body}\n")
+    assert error.message.startswith(f"missing required key '{missing}'")
+    assert at(error) == where
+
+
+def test_missing_method_name():
+    error = only_error("""\
+        version: 1
+        contracts:
+          - name: P
+            kind: protocol
+            target: a.P
+            methods:
+              - async: true
+        """)
+    assert error.message == "missing required key 'name' in method #1 of contract 'P'"
+    assert at(error) == (7, 9)
+
+
+def test_bad_enum_values():
+    contracts, errors = parse_contract_text(
+        textwrap.dedent("""\
+        version: 1
+        contracts:
+          - name: X
+            kind: protocl
+            target: a.b
+          - name: Y
+            kind: callable
+            target: a.c
+            match: fuzzy
+            parameters:
+              - {name: a, kind: keyword}
+        """),
+        "c.yaml",
+    )
+    assert contracts == []
+    assert [(e.line, e.column, e.message) for e in errors] == [
+        (4, 11, "'kind' must be one of callable, protocol in contract 'X' (got 'protocl') (did you mean 'protocol'?)"),
+        (9, 12, "'match' must be one of qualified, name in contract 'Y' (got 'fuzzy')"),
+        (11, 25, "'kind' must be one of positional_only, positional_or_keyword, keyword_only in parameter 'a' of contract 'Y' (got 'keyword') (did you mean 'keyword_only'?)"),
+    ]
+
+
+def test_patterns_for_names_and_targets():
+    contracts, errors = parse_contract_text(
+        "version: 1\ncontracts:\n  - name: X\n    kind: callable\n    target: a..b\n    parameters: [user-id]\n",
+        "c.yaml",
+    )
+    assert [(e.line, e.column, e.message) for e in errors] == [
+        (5, 13, "'target' must be a dotted Python path such as pkg.module.Name in contract 'X' (got 'a..b')"),
+        (6, 18, "parameter entry 1 must be a Python identifier in contract 'X' (got 'user-id')"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "where"),
+    [
+        ("version: 2\ncontracts: []\n", "unsupported version 2 (must be 1)", (1, 10)),
+        ("version: '1'\ncontracts: []\n", "unsupported version '1' (must be 1)", (1, 10)),
+        ("contracts: []\n", "missing required key 'version' (must be 1)", (1, 1)),
+        ("version: 1\n", "missing required key 'contracts'", (1, 1)),
+    ],
+)
+def test_version_must_be_1(text, message, where):
+    error = only_error(text)
+    assert error.message == message
+    assert at(error) == where
+
+
+def test_duplicate_mapping_key():
+    error = only_error("""\
+        version: 1
+        contracts:
+          - name: X
+            kind: callable
+            name: Y
+            target: a.b
+        """)
+    assert error.message == "duplicate key 'name' (first on line 3)"
+    assert at(error) == (5, 5)
+
+
+def test_duplicate_parameter_name():
+    error = only_error("""\
+        version: 1
+        contracts:
+          - name: X
+            kind: callable
+            target: a.b
+            parameters:
+              - user_id
+              - name: run_id
+              - name: user_id
+        """)
+    assert error.message == "parameter 'user_id' is listed twice in contract 'X' (first on line 7)"
+    assert at(error) == (9, 15)
+
+
+def test_duplicate_method_and_method_parameter():
+    contracts, errors = parse_contract_text(
+        textwrap.dedent("""\
+        version: 1
+        contracts:
+          - name: P
+            kind: protocol
+            target: a.P
+            methods:
+              - name: send
+                parameters: [a, a]
+              - name: send
+        """),
+        "c.yaml",
+    )
+    assert contracts == []
+    assert [(e.line, e.column, e.message) for e in errors] == [
+        (8, 25, "parameter 'a' is listed twice in method 'send' of contract 'P' (first on line 8)"),
+        (9, 15, "method 'send' is listed twice in contract 'P' (first on line 7)"),
+    ]
+
+
+def test_name_both_parameter_and_old_name():
+    contracts, errors = parse_contract_text(
+        textwrap.dedent("""\
+        version: 1
+        contracts:
+          - name: X
+            kind: callable
+            target: a.b
+            parameters:
+              - run_id
+              - name: client_id
+                deprecated_names: [run_id, connection_id]
+              - name: socket_id
+                removed_names: [connection_id]
+        """),
+        "c.yaml",
+    )
+    assert contracts == []
+    assert [(e.line, e.column, e.message) for e in errors] == [
+        (9, 28, "'run_id' is both a parameter and an old name of parameter 'client_id' in contract 'X'"),
+        (11, 25, "old name 'connection_id' is listed for parameters 'client_id' and 'socket_id' in contract 'X'"),
+    ]
+
+
+def test_every_error_of_a_file_is_reported_and_none_of_its_contracts_load(tmp_path):
+    write(tmp_path, "a.yaml", """\
+        version: 1
+        contracts:
+          - name: Good
+            kind: callable
+            target: a.good
+          - name: Bad
+            kind: callable
+            target: a.bad
+            requird: true
+            var_keyword: 1
+        """)
+    registry = load_registry([tmp_path])
+    assert registry.contracts == []
+    assert [(e.line, e.column) for e in registry.errors] == [(9, 5), (10, 18)]
+    assert registry.files == [str(tmp_path / "a.yaml")]
+
+
+def test_non_ascii_identifiers_and_timestamps_as_text():
+    contracts, errors = parse_contract_text(
+        "version: 1\ncontracts:\n  - name: X\n    kind: callable\n    target: app.Größe\n    doc: 2024-01-01\n    parameters: [länge]\n",
+        "c.yaml",
+    )
+    assert errors == []
+    assert contracts[0].doc == "2024-01-01" and contracts[0].parameters[0].name == "länge"
+
+
+# -- hostile input -----------------------------------------------------------------------
+
+
+def alias_bomb(levels: int) -> str:
+    lines = ["version: 1", "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for i in range(1, levels + 1):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]")
+    lines.append("contracts: []")
+    return "\n".join(lines) + "\n"
+
+
+def test_alias_bomb_is_refused():
+    # 9 levels would expand to 10**9 strings; must be refused while composing.
+    error = only_error(alias_bomb(9))
+    assert "alias" in error.message and "refusing" in error.message
+    assert at(error) == (5, 5)  # a3, where the expansion first passes the limit
+
+
+def test_alias_bomb_as_contract_values_in_a_subprocess():
+    # The same through the public loader in a fresh interpreter: a hang here would be
+    # cut by the subprocess timeout (a failure), not block the suite.
+    bomb = alias_bomb(9).replace("contracts: []", "contracts:\n  - name: X\n    kind: callable\n    target: a.b\n    parameters: *a9")
+    code = "import sys; from contract_lsp.registry.loader import parse_contract_text as p; print(p(sys.stdin.read(), 'b.yaml')[1])"
+    out = subprocess.run([sys.executable, "-c", code], input=bomb, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert "refusing to load" in out.stdout
+
+
+def test_small_aliases_are_fine():
+    contracts, errors = parse_contract_text(
+        textwrap.dedent("""\
+        version: 1
+        contracts:
+          - name: A
+            kind: callable
+            target: a.A
+            parameters: &common
+              - {name: user_id, required: true}
+              - run_id
+          - name: B
+            kind: callable
+            target: a.B
+            parameters: *common
+        """),
+        "c.yaml",
+    )
+    assert errors == []
+    assert contracts[0].parameters[0].name == contracts[1].parameters[0].name == "user_id"
+
+
+def test_recursive_alias_is_refused():
+    error = only_error("version: 1\ncontracts: &x [*x]\n")
+    assert error.message == "recursive YAML alias '*x'"
+    assert at(error) == (2, 16)
+
+
+def test_deep_nesting_is_refused():
+    error = only_error("version: 1\ncontracts: " + "[" * 5000 + "]" * 5000 + "\n")
+    assert "nested deeper than" in error.message
+    assert error.line == 2
+
+
+def test_nul_character_is_located():
+    error = only_error("version: 1\ncontracts: [\x00]\n")
+    assert error.message == "YAML error: unacceptable character #x0000"
+    assert at(error) == (2, 13)
+
+
+def test_oversized_file(tmp_path):
+    path = tmp_path / "big.yaml"
+    path.write_bytes(b"version: 1\ncontracts: []\n" + b"#" * MAX_BYTES)
+    registry = load_registry([path])
+    assert registry.contracts == [] and registry.files == []
+    (error,) = registry.errors
+    assert (error.path, error.line, error.column) == (str(path), 1, 1)
+    assert "larger than 5 MB" in error.message
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("version: 1\ncontracts:-[]{}&*!'\"#?|>x \t")), max_size=120))
+def test_never_raises_on_arbitrary_text(text):
+    contracts, errors = parse_contract_text(text, "fuzz.yaml")
+    assert all(e.line >= 1 and e.column >= 1 for e in errors)
+
+
+# -- files and the registry --------------------------------------------------------------
+
+
+def test_find_contract_files(tmp_path):
+    write(tmp_path, "c/b.yaml", "")
+    write(tmp_path, "c/a.yml", "")
+    write(tmp_path, "c/sub/z.yaml", "")
+    write(tmp_path, "c/notes.txt", "")
+    write(tmp_path, "c/.github/workflows/ci.yml", "")
+    write(tmp_path, "c/node_modules/pkg/x.yaml", "")
+    write(tmp_path, "c/env/pyvenv.cfg", "")
+    write(tmp_path, "c/env/lib/y.yaml", "")
+    extra = write(tmp_path, "single.contracts", "")
+    files, errors = find_contract_files([tmp_path / "c", extra, tmp_path / "missing", tmp_path / "c" / "b.yaml"])
+    assert files == [tmp_path / "c/a.yml", tmp_path / "c/b.yaml", tmp_path / "c/sub/z.yaml", extra]
+    assert errors == [ContractFileError(str(tmp_path / "missing"), 1, 1, f"contract path not found: {tmp_path / 'missing'}")]
+
+
+def test_missing_contract_path_in_registry(tmp_path):
+    registry = load_registry([tmp_path / "nope"])
+    assert [(e.path, e.line, e.column) for e in registry.errors] == [(str(tmp_path / "nope"), 1, 1)]
+
+
+def test_duplicate_contract_name_across_files(tmp_path):
+    write(tmp_path, "c/a.yaml", "version: 1\ncontracts:\n  - name: X\n    kind: callable\n    target: a.X\n")
+    write(tmp_path, "c/b.yaml", "version: 1\ncontracts:\n  - name: Y\n    kind: callable\n    target: b.Y\n  - name: X\n    kind: protocol\n    target: b.X\n")
+    registry = load_registry([tmp_path / "c"])
+    (error,) = registry.errors
+    assert (error.path, error.line, error.column) == (str(tmp_path / "c/b.yaml"), 6, 5)
+    assert error.message == f"duplicate contract name 'X' (first defined at {tmp_path / 'c/a.yaml'}:3)"
+    assert registry.files == [str(tmp_path / "c/a.yaml"), str(tmp_path / "c/b.yaml")]
+
+
+def test_duplicate_contract_name_in_one_file(tmp_path):
+    write(tmp_path, "a.yaml", "version: 1\ncontracts:\n  - name: X\n    kind: callable\n    target: a.X\n  - name: X\n    kind: callable\n    target: a.Y\n")
+    (error,) = load_registry([tmp_path]).errors
+    assert (error.line, error.column, error.message) == (6, 5, "duplicate contract name 'X' (first defined on line 3)")
+
+
+def test_forwards_to_must_name_a_callable(tmp_path):
+    write(tmp_path, "a.yaml", """\
+        version: 1
+        contracts:
+          - name: make
+            kind: callable
+            target: a.make
+            forwards_to: Contxt
+          - name: build
+            kind: callable
+            target: a.build
+            forwards_to: Proto
+          - name: Context
+            kind: callable
+            target: a.Context
+          - name: Proto
+            kind: protocol
+            target: a.Proto
+        """)
+    registry = load_registry([tmp_path])
+    assert [(e.line, e.column, e.message) for e in registry.errors] == [
+        (6, 18, "forwards_to 'Contxt' names no callable contract (did you mean 'Context'?)"),
+        (10, 18, "forwards_to 'Proto' names a protocol contract; it must name a callable contract"),
+    ]
+    # the valid file's contracts stay usable; the caller decides
+    assert len(registry.contracts) == 4
+
+
+def test_forwards_to_a_contract_of_a_broken_file_is_not_reported_twice(tmp_path):
+    write(tmp_path, "a.yaml", "version: 1\ncontracts:\n  - name: make\n    kind: callable\n    target: a.make\n    forwards_to: Context\n")
+    write(tmp_path, "b.yaml", "version: 1\ncontracts:\n  - name: Context\n    kind: callable\n    target: b.Context\n    paramters: []\n")
+    registry = load_registry([tmp_path])
+    assert [(os.path.basename(e.path), e.line) for e in registry.errors] == [("b.yaml", 6)]
+
+
+def test_bad_encoding(tmp_path):
+    path = tmp_path / "latin.yaml"
+    path.write_bytes("version: 1\n# caf\u00e9\ncontracts: []\n".encode("latin-1"))
+    (error,) = load_registry([tmp_path]).errors
+    assert (error.path, error.line, error.column) == (str(path), 1, 1)
+    assert error.message == "contract file is not UTF-8 text (invalid continuation byte on line 2)"
+
+
+def test_utf8_bom_is_accepted(tmp_path):
+    (tmp_path / "bom.yaml").write_bytes(b"\xef\xbb\xbfversion: 1\ncontracts: []\n")
+    assert load_registry([tmp_path]).errors == []
+
+
+def test_unreadable_files(tmp_path):
+    (tmp_path / "loop.yaml").symlink_to(tmp_path / "loop.yaml")
+    (tmp_path / "dangling.yml").symlink_to(tmp_path / "nowhere.yaml")
+    registry = load_registry([tmp_path])
+    assert [(os.path.basename(e.path), e.line, e.column) for e in registry.errors] == [("dangling.yml", 1, 1), ("loop.yaml", 1, 1)]
+    assert registry.errors[0].message == f"cannot read contract file: broken symbolic link to {tmp_path / 'nowhere.yaml'}"
+    assert registry.errors[1].message == "cannot read contract file: Too many levels of symbolic links"
+    assert registry.files == []
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_permission_denied(tmp_path):
+    path = write(tmp_path, "secret.yaml", "version: 1\ncontracts: []\n")
+    path.chmod(0)
+    (error,) = load_registry([tmp_path]).errors
+    assert (error.line, error.column, error.message) == (1, 1, "cannot read contract file: Permission denied")
+
+
+def test_fifo_in_contract_folder_is_not_read(tmp_path):
+    os.mkfifo(tmp_path / "pipe.yaml")  # opening it would block forever
+    write(tmp_path, "a.yaml", "version: 1\ncontracts: []\n")
+    registry = load_registry([tmp_path])
+    assert registry.errors == [] and registry.files == [str(tmp_path / "a.yaml")]
+
+
+def test_overlays_replace_the_disk(tmp_path):
+    path = write(tmp_path, "a.yaml", "version: 1\ncontracts: []\n")
+    overlay = "version: 1\ncontracts:\n  - name: X\n    kind: callable\n    target: a.X\n"
+    registry = load_registry([tmp_path], {str(path.resolve()): overlay})
+    assert [c.name for c in registry.contracts] == ["X"]
+
+
+# -- the schema itself -------------------------------------------------------------------
+
+
+def test_schema_is_valid_2020_12_with_descriptions_everywhere():
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+    undocumented = []
+
+    def walk(node, where):
+        if isinstance(node, dict):
+            for name, prop in (node.get("properties") or {}).items():
+                if isinstance(prop, dict) and "description" not in prop:
+                    undocumented.append(f"{where}/{name}")
+            for key, value in node.items():
+                walk(value, f"{where}/{key}")
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, f"{where}/{i}")
+
+    walk(schema, "#")
+    assert undocumented == []
+
+
+def test_schema_accepts_the_spec_example_and_rejects_extras():
+    import yaml
+
+    validator = jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+    data = yaml.safe_load(SPEC_EXAMPLE)
+    assert list(validator.iter_errors(data)) == []
+    data["contracts"][0]["methods"] = []
+    data["contracts"][2]["surprise"] = 1
+    assert len(list(validator.iter_errors(data))) == 2
+
+
+def test_loader_import_is_light():
+    code = "import sys, contract_lsp.registry.loader; print(sorted(m for m in ('yaml', 'jsonschema', 'pygls') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
