@@ -165,3 +165,41 @@ def test_drift_and_missing_targets(tmp_path):
     missing = missing_targets(project.table)
     assert [(f.code, f.range.start.line + 1) for f in missing] == [("CL202", 11)]
     assert missing[0].path.endswith("c.yaml")
+
+
+def test_dunder_methods_are_matched_by_position_not_name(tmp_path):
+    ws = write_workspace(
+        tmp_path,
+        {
+            "contracts/c.yaml": """
+                version: 1
+                contracts:
+                  - name: Store
+                    kind: protocol
+                    target: app.Store
+                    methods:
+                      - {name: __setitem__, parameters: [key, value]}
+                      - {name: get, parameters: [key]}
+            """,
+            "app/__init__.py": """
+                class Store:
+                    def __setitem__(self, key, value): ...
+                    def get(self, key): ...
+
+                class Mem(Store):
+                    def __setitem__(self, k, item):
+                        pass
+
+                    def get(self, k):
+                        pass
+
+                class Short(Store):
+                    def __setitem__(self, k):
+                        pass
+            """,
+        },
+    )
+    findings = check_workspace(ws)["app/__init__.py"]
+    assert [(f.range.start.line + 1, f.code) for f in findings] == [(9, "CL103"), (12, "CL101"), (13, "CL103")]
+    assert "'key' is named 'k'" in findings[0].message
+    assert "no positional parameter for 'value'" in findings[2].message

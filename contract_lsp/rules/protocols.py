@@ -146,9 +146,13 @@ def parameter_problems(method: Method, fn: FunctionFacts) -> list[str]:
     sig = fn.signature
     problems: list[str] = []
     positional = [p for p in sig.params if p.kind != "keyword_only"]
+    # Python calls dunder methods positionally (``m[k] = v``): their names are free.
+    dunder = method.name.startswith("__") and method.name.endswith("__")
     contract_names = {n for p in method.parameters for n in p.all_names}
+    if dunder:
+        contract_names |= {p.name for p in positional[: len(method.parameters)]}
     for i, param in enumerate(method.parameters):
-        if param.kind == "positional_only":
+        if param.kind == "positional_only" or dunder:
             if i >= len(positional) and sig.vararg is None:
                 problems.append(f"no positional parameter for '{param.name}'")
             continue
