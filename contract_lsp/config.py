@@ -71,8 +71,8 @@ class Settings:
         With ``select`` empty every code is selected; otherwise the code must start with a
         select entry (``ALL`` matches everything). An ``ignore`` entry that is a prefix of
         the code drops it unless a select entry matching it is strictly longer (more
-        specific): ``select=["CL0"], ignore=["CL"]`` drops CL001, while
-        ``select=["CL001"], ignore=["CL0"]`` keeps CL001.
+        specific): ``select=["CL0"], ignore=["CL"]`` keeps CL001, while
+        ``select=["CL0"], ignore=["CL001"]`` drops it; on a tie, ignore wins.
         """
         code = code.upper()
         if self.select:

@@ -22,7 +22,12 @@ from contract_lsp.registry.loader import (
     load_registry,
     parse_contract_text,
 )
-from contract_lsp.registry.model import CallableContract, ContractFileError, ProtocolContract, SourceMark
+from contract_lsp.registry.model import (
+    CallableContract,
+    ContractFileError,
+    ProtocolContract,
+    SourceMark,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -353,7 +358,7 @@ def test_bad_enum_values():
 
 
 def test_patterns_for_names_and_targets():
-    contracts, errors = parse_contract_text(
+    _, errors = parse_contract_text(
         "version: 1\ncontracts:\n  - name: X\n    kind: callable\n    target: a..b\n    parameters: [user-id]\n",
         "c.yaml",
     )
@@ -504,7 +509,7 @@ def test_alias_bomb_as_contract_values_in_a_subprocess():
     # cut by the subprocess timeout (a failure), not block the suite.
     bomb = alias_bomb(9).replace("contracts: []", "contracts:\n  - name: X\n    kind: callable\n    target: a.b\n    parameters: *a9")
     code = "import sys; from contract_lsp.registry.loader import parse_contract_text as p; print(p(sys.stdin.read(), 'b.yaml')[1])"
-    out = subprocess.run([sys.executable, "-c", code], input=bomb, capture_output=True, text=True, timeout=60)
+    out = subprocess.run([sys.executable, "-c", code], input=bomb, capture_output=True, text=True, timeout=60, check=False)
     assert out.returncode == 0, out.stderr
     assert "refusing to load" in out.stdout
 
@@ -564,6 +569,7 @@ def test_oversized_file(tmp_path):
 def test_never_raises_on_arbitrary_text(text):
     contracts, errors = parse_contract_text(text, "fuzz.yaml")
     assert all(e.line >= 1 and e.column >= 1 for e in errors)
+    assert not (contracts and errors)  # a file with errors contributes nothing
 
 
 # -- files and the registry --------------------------------------------------------------
@@ -725,3 +731,31 @@ def test_loader_import_is_light():
     code = "import sys, contract_lsp.registry.loader; print(sorted(m for m in ('yaml', 'jsonschema', 'pygls') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_unsafe_tags_are_refused():
+    error = only_error("version: 1\ncontracts: !!python/object/apply:os.system [echo hi]\n")
+    assert error.message.startswith("YAML error: could not determine a constructor for the tag")
+    assert at(error) == (2, 12)
+
+
+def test_columns_count_code_points():
+    error = only_error("version: 1\ncontracts:\n  - name: Ünï\n    kind: callable\n    target: a.b\n    parameters:\n      - {name: éé_x, tpye: str}\n")
+    assert error.message == "unknown key 'tpye' in parameter 'éé_x' of contract 'Ünï' (did you mean 'type'?)"
+    assert at(error) == (7, 22)
+
+
+def test_errors_are_capped_per_file():
+    text = "version: 1\ncontracts:\n" + "".join(f"  - name{i}: x\n" for i in range(150))
+    contracts, errors = parse_contract_text(text, "c.yaml")
+    assert contracts == [] and len(errors) == 101
+    assert errors[-1].message == "more than 100 errors in this file; only the first are shown"
+
+
+def test_node_count_is_capped(monkeypatch):
+    from contract_lsp.registry import loader
+
+    monkeypatch.setattr(loader, "MAX_NODES", 50)  # the real cap is 250,000 nodes
+    error = only_error("version: 1\ncontracts:\n" + "  - x\n" * 60)
+    assert error.message == "contract file has more than 50 YAML nodes; refusing to load it"
+    assert at(error) == (50, 5)

@@ -46,6 +46,10 @@ MAX_BYTES = 5_000_000
 MAX_DEPTH = 64
 #: Most nodes aliases may add to a document beyond those written in it.
 MAX_ALIAS_NODES = 10_000
+#: Most nodes written in one file (about 15 per contract), so a file costs seconds at most.
+MAX_NODES = 250_000
+#: Most errors reported for one file; validation stops there.
+MAX_ERRORS = 100
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "contracts.schema.json"
 
 _CALLABLE_ONLY = ("match", "parameters", "var_positional", "var_keyword", "forwards_to")
@@ -143,11 +147,29 @@ class _Refused(Exception):
 
 @lru_cache(maxsize=1)
 def _loader_class() -> type:
-    """A SafeLoader that bounds nesting and alias expansion while composing, records
-    duplicate mapping keys, and reads timestamps as the strings they were written as."""
+    """A safe loader that bounds nesting, size and alias expansion while composing,
+    records duplicate mapping keys, and reads timestamps as the strings they were written
+    as. Events come from libyaml when pyyaml has it (pure-Python scanning is ~5x slower),
+    composition is pyyaml's Python composer, hooked below."""
     import yaml
+    from yaml.composer import Composer
+    from yaml.constructor import SafeConstructor
+    from yaml.resolver import Resolver
 
-    class MarkedLoader(yaml.SafeLoader):
+    parser = getattr(getattr(yaml, "cyaml", None), "CParser", None)
+    if parser is not None:
+
+        class Base(Composer, parser, SafeConstructor, Resolver):  # type: ignore[misc, valid-type]
+            def __init__(self, stream: str) -> None:
+                parser.__init__(self, stream)
+                Composer.__init__(self)
+                SafeConstructor.__init__(self)
+                Resolver.__init__(self)
+
+    else:  # pragma: no cover - pyyaml without libyaml
+        Base = yaml.SafeLoader
+
+    class MarkedLoader(Base):
         def __init__(self, stream: str) -> None:
             super().__init__(stream)
             self.cl_depth = 0
@@ -181,6 +203,8 @@ def _loader_class() -> type:
                 size = 1
             node.cl_size = size
             self.cl_written += 1
+            if self.cl_written > MAX_NODES:
+                raise _Refused(f"contract file has more than {MAX_NODES} YAML nodes; refusing to load it", node.start_mark)
             if size - self.cl_written > MAX_ALIAS_NODES:
                 raise _Refused(
                     f"YAML aliases expand to more than {MAX_ALIAS_NODES} extra nodes (an alias bomb?); refusing to load",
@@ -198,7 +222,7 @@ def _loader_class() -> type:
                         self.cl_duplicates.append((seen, key))
             return node
 
-    MarkedLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+    MarkedLoader.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
     return MarkedLoader
 
 
@@ -226,12 +250,17 @@ def _compose(text: str, path: str) -> _Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
-        return _Document(errors=[_error_at(path, mark, f"YAML syntax error: {problem}")])
+        kind = "YAML error" if isinstance(exc, yaml.constructor.ConstructorError) else "YAML syntax error"
+        return _Document(errors=[_error_at(path, mark, f"{kind}: {problem}")])
     except yaml.reader.ReaderError as exc:
-        # a character YAML does not allow (NUL, most control characters): find its line
-        before = text[: exc.position]
-        line, column = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
-        return _Document(errors=[ContractFileError(path, line, column, f"YAML error: unacceptable character #x{exc.character:04x}")])
+        # a character YAML does not allow (NUL, most control characters); libyaml gives a
+        # byte offset, so find the character itself
+        bad = yaml.reader.Reader.NON_PRINTABLE.search(text)
+        if bad is None:
+            return _Document(errors=[ContractFileError(path, 1, 1, f"YAML error: {exc.reason}")])
+        before = text[: bad.start()]
+        line, column = before.count("\n") + 1, bad.start() - before.rfind("\n")
+        return _Document(errors=[ContractFileError(path, line, column, f"YAML error: unacceptable character #x{ord(bad.group()):04x}")])
     except yaml.YAMLError as exc:
         return _Document(errors=[ContractFileError(path, 1, 1, f"YAML error: {type(exc).__name__}")])
     except (RecursionError, ValueError, TypeError, OverflowError) as exc:  # constructor corner cases
@@ -297,7 +326,22 @@ def _validator() -> Any:
     import jsonschema
 
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
+    return jsonschema.Draft202012Validator(_inline_refs(schema, schema.get("$defs", {})))
+
+
+def _inline_refs(node: Any, defs: dict) -> Any:
+    """``node`` with each local ``{"$ref": "#/$defs/x", ...}`` replaced by the definition
+    merged with its siblings (descriptions). The schema is not recursive, and resolving
+    references at validation time is half of jsonschema's work on a big file."""
+    if isinstance(node, list):
+        return [_inline_refs(item, defs) for item in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/") and ref[8:] in defs:
+        merged = {**_inline_refs(defs[ref[8:]], defs), **{k: v for k, v in node.items() if k != "$ref"}}
+        return merged
+    return {k: (v if k == "$defs" else _inline_refs(v, defs)) for k, v in node.items()}
 
 
 _TYPE_WORDS = {
@@ -329,6 +373,12 @@ def _short(value: Any) -> str:
     return type(value).__name__
 
 
+def _quote(name: Any) -> str:
+    """``name`` in quotes for a message, cut to a readable length."""
+    text = str(name)
+    return f"'{text if len(text) <= 60 else text[:57] + '...'}'"
+
+
 def _get(data: Any, path: list) -> Any:
     for step in path:
         try:
@@ -350,7 +400,7 @@ def _entity(data: Any, path: list) -> str | None:
         owner = path[i - 1]
         item = _get(data, path[: i + 1])
         name = item if isinstance(item, str) else item.get("name") if isinstance(item, dict) else None
-        label = f"'{name}'" if isinstance(name, str) and name else f"#{step + 1}"
+        label = _quote(name) if isinstance(name, str) and name else f"#{step + 1}"
         if owner == "contracts":
             parts.append(f"contract {label}")
         elif owner == "methods":
@@ -410,7 +460,7 @@ def _schema_problems(error: Any, data: Any) -> Iterator[tuple[list, Any, str]]:
         allowed = sorted((error.schema or {}).get("properties", {}))
         for key in instance if isinstance(instance, dict) else ():
             if key not in allowed:
-                yield path, key, f"unknown key '{key}'{_context(data, path)}{_hint(key, allowed)}"
+                yield path, key, f"unknown key {_quote(key)}{_context(data, path)}{_hint(key, allowed)}"
         return
     if validator == "required":
         for key in error.validator_value:
@@ -455,15 +505,24 @@ def _schema_problems(error: Any, data: Any) -> Iterator[tuple[list, Any, str]]:
 
 
 def _schema_errors(document: _Document, path: str) -> list[ContractFileError]:
-    errors = []
+    """CL900 errors of the schema, each at its node (the key's node for unknown or
+    misplaced keys); at most :data:`MAX_ERRORS`, then one saying more were left out."""
+    errors: dict[ContractFileError, None] = {}  # ordered, and without repeats: jsonschema
+    # reports ``required`` once per missing key, each error naming them all
     for error in _validator().iter_errors(document.data):
         for err_path, key, message in _schema_problems(error, document.data):
             node = _node_at(document.root, err_path)
             if key is not None:
                 pair = _pair(node, key)
                 node = pair[0] if pair else node
-            errors.append(ContractFileError(path, node.start_mark.line + 1, node.start_mark.column + 1, message))
-    return errors
+            found = _error_at(path, node.start_mark, message)
+            if found in errors:
+                continue
+            if len(errors) == MAX_ERRORS:
+                errors[_error_at(path, node.start_mark, f"more than {MAX_ERRORS} errors in this file; only the first are shown")] = None
+                return list(errors)
+            errors[found] = None
+    return list(errors)
 
 
 # -- building the model ----------------------------------------------------------------
@@ -618,7 +677,7 @@ def _parse(text: str, path: str) -> _Parsed:
     if document.root is None:  # an empty file, or only comments
         return _Parsed([], [])
     errors = [
-        _error_at(path, again.start_mark, f"duplicate key '{again.value}' (first on line {first.start_mark.line + 1})")
+        _error_at(path, again.start_mark, f"duplicate key {_quote(again.value)} (first on line {first.start_mark.line + 1})")
         for first, again in document.duplicates
     ]
     errors += _schema_errors(document, path)
@@ -707,7 +766,7 @@ def cross_file_errors(contracts: list[Contract], unchecked: set[str] = frozenset
             where = ""
             if other.mark is not None:
                 where = f" (first defined on line {other.mark.line})" if other.mark.path == mark.path else f" (first defined at {other.mark.path}:{other.mark.line})"
-            errors.append(ContractFileError(mark.path, mark.line, mark.column, f"duplicate contract name '{contract.name}'{where}"))
+            errors.append(ContractFileError(mark.path, mark.line, mark.column, f"duplicate contract name {_quote(contract.name)}{where}"))
     callables = sorted(c.name for c in first.values() if isinstance(c, CallableContract))
     for contract in contracts:
         if not isinstance(contract, CallableContract) or not contract.forwards_to:
@@ -717,8 +776,8 @@ def cross_file_errors(contracts: list[Contract], unchecked: set[str] = frozenset
             continue
         mark = contract.forwards_to_mark or contract.mark or SourceMark("", 1)
         if wanted in first:
-            message = f"forwards_to '{wanted}' names a protocol contract; it must name a callable contract"
+            message = f"forwards_to {_quote(wanted)} names a protocol contract; it must name a callable contract"
         else:
-            message = f"forwards_to '{wanted}' names no callable contract{_hint(wanted, callables)}"
+            message = f"forwards_to {_quote(wanted)} names no callable contract{_hint(wanted, callables)}"
         errors.append(ContractFileError(mark.path, mark.line, mark.column, message))
     return errors
