@@ -9,18 +9,19 @@ What an implementation (an explicit subclass) must define:
   that ``object`` already has (``__eq__``, ``__hash__``, ``__init__`` ...) is always there;
 - of an ABC (``abc.ABC`` among its ancestors, or ``metaclass=ABCMeta``), its abstract methods.
 
-A property is a member without parameters (its setter does not add ``value``); an
-``@overload``-ed member keeps only its name and ``async``, since one parameter list cannot
-say what several overloads accept. Files are searched by bytes first: only those
+A property is a member without parameters (its setter does not add ``value``); a member
+with ``@overload``-s and no implementation takes every parameter of any overload, required
+when all require it. Files are searched by bytes first: only those
 mentioning ``Protocol``, ``ABC`` or ``abstractmethod`` are parsed.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from typing import Literal
 
-from .index.facts import ClassFacts, FunctionFacts
+from .index.facts import ClassFacts, FunctionFacts, ParamFact
 from .index.workspace import WorkspaceIndex
 from .registry.model import Method, Parameter, ProtocolContract, Registry, SourceMark
 
@@ -33,15 +34,33 @@ _NEEDLES = (b"Protocol", b"ABC", b"abstractmethod")
 _OBJECT_MEMBERS = frozenset(dir(object))
 
 
+def member_parameters(fn: FunctionFacts) -> tuple[ParamFact, ...]:
+    """What an implementation of the member ``fn`` must accept: nothing for a property;
+    for ``@overload``-s with no implementation, every parameter of any overload, required
+    only when every overload requires it; else ``fn``'s parameters."""
+    if fn.is_property:
+        return ()
+    if not fn.overloads:
+        return fn.signature.params
+    merged: dict[str, ParamFact] = {}
+    for sig in fn.overloads:
+        for p in sig.params:
+            first = merged.get(p.name)
+            if first is None:
+                merged[p.name] = p
+            elif first.kind != p.kind or first.annotation != p.annotation:
+                merged[p.name] = ParamFact(p.name, "positional_or_keyword" if first.kind != p.kind else p.kind, first.has_default, None, first.default)
+    everywhere = set.intersection(*({p.name for p in sig.params if not p.has_default} for sig in fn.overloads))
+    return tuple(replace(p, has_default=p.name not in everywhere) for p in merged.values())
+
+
 def method_contract(fn: FunctionFacts, path: str) -> Method:
-    """The protocol-method entry for a definition: parameters with their kinds (none for a
-    property or an overload), ``async``, doc; ``mark`` points at the ``def`` (1-based)."""
-    params: tuple[Parameter, ...] = ()
-    if not (fn.is_property or fn.is_overload):
-        params = tuple(
-            Parameter(name=p.name, required=not p.has_default, type=p.annotation, default=p.default, kind=p.kind)
-            for p in fn.signature.params
-        )
+    """The protocol-method entry for a definition: its parameters with their kinds (see
+    :func:`member_parameters`), ``async``, doc; ``mark`` points at the ``def`` (1-based)."""
+    params = tuple(
+        Parameter(name=p.name, required=not p.has_default, type=p.annotation, default=p.default, kind=p.kind)
+        for p in member_parameters(fn)
+    )
     return Method(fn.name, params, is_async=fn.is_async, doc=fn.docstring, mark=SourceMark(path, fn.line))
 
 

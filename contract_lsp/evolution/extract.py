@@ -11,7 +11,7 @@ contract reports nothing: the round trip the tests check.
 
 from __future__ import annotations
 
-from ..discover import interface_kind, required_members
+from ..discover import interface_kind, member_parameters, required_members
 from ..index.facts import ClassFacts, FunctionFacts, ParamFact, Signature
 from ..index.workspace import WorkspaceIndex
 from ..rules.drift import constructor_signature
@@ -50,8 +50,9 @@ def _callable(name: str, target: str, sig: Signature, doc: str | None) -> dict:
 
 def _method(fn: FunctionFacts) -> dict:
     entry: dict = {"name": fn.name}
-    if fn.signature.params and not (fn.is_property or fn.is_overload):
-        entry["parameters"] = [parameter_entry(p) for p in fn.signature.params]
+    params = member_parameters(fn)
+    if params:
+        entry["parameters"] = [parameter_entry(p) for p in params]
     if fn.is_async:
         entry["async"] = True
     if fn.docstring:

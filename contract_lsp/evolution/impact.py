@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import ast
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Literal
+from typing import Literal
 
 from ..engine import SourceError, check_source, make_context, parse_source
 from ..findings import Finding, Range
@@ -32,7 +33,7 @@ class Site:
 
     ``path`` is absolute; ``range`` (0-based lines, code-point columns) covers the callee of
     a call or the name of an implementing class. ``valid`` when ``codes`` (the codes of
-    this contract's findings there) is empty; ``messages`` are those findings' messages.
+    this contract's findings there, sorted) is empty; ``findings`` are those findings.
     ``name`` is the callee as written, or the class's qualified name; ``missing`` the
     contract methods an implementation lacks (empty when a base outside the workspace may
     supply them).
@@ -43,9 +44,13 @@ class Site:
     kind: Literal["call", "implementation"]
     valid: bool
     codes: tuple[str, ...]
-    messages: tuple[str, ...] = ()
+    findings: tuple[Finding, ...] = ()
     name: str = ""
     missing: tuple[str, ...] = ()
+
+    @property
+    def messages(self) -> tuple[str, ...]:
+        return tuple(f.message for f in self.findings)
 
 
 def contract_for(project: Project, name: str) -> Contract | None:
@@ -72,9 +77,9 @@ def _innermost(spans: list[tuple[int, Range]], where: Range) -> int | None:
     """Index of the smallest span holding ``where``'s start (nested calls: the inner one)."""
     best = None
     for i, span in spans:
-        if span.start <= where.start <= span.end:
-            if best is None or (spans[best][1].start <= span.start and span.end <= spans[best][1].end):
-                best = i
+        inside = span.start <= where.start <= span.end
+        if inside and (best is None or (spans[best][1].start <= span.start and span.end <= spans[best][1].end)):
+            best = i
     return best
 
 
@@ -91,7 +96,7 @@ def _call_sites(ctx: CheckContext, project: Project, contract: CallableContract,
         here = owned.get(i, [])
         codes = tuple(sorted({f.code for f in here}))
         sites.append(
-            Site(os.path.abspath(ctx.path), ctx.node_span(call.func), "call", not codes, codes, tuple(f.message for f in here), ast.unparse(call.func))
+            Site(os.path.abspath(ctx.path), ctx.node_span(call.func), "call", not codes, codes, tuple(here), ast.unparse(call.func))
         )
     return sites
 
@@ -118,7 +123,7 @@ def _implementation_sites(ctx: CheckContext, contract: ProtocolContract, mine: l
         missing = () if unknown else tuple(m.name for m in contract.methods if m.name not in methods)
         span = ctx.name_span(cls.name_line, cls.name_col, cls.name)
         sites.append(
-            Site(os.path.abspath(ctx.path), span, "implementation", not codes, codes, tuple(f.message for f in here), cls.qualname, missing)
+            Site(os.path.abspath(ctx.path), span, "implementation", not codes, codes, tuple(here), cls.qualname, missing)
         )
     return sites
 

@@ -8,7 +8,7 @@ rules convert to code points when they make a finding.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from .bindings import ScopeBindings, annotation_name, collect_scope, dotted_name
@@ -57,6 +57,9 @@ class FunctionFacts:
     #: the body does nothing: only a docstring, ``...``, ``pass`` or ``raise NotImplementedError``
     #: (a Protocol member an explicit subclass must still define).
     is_stub: bool = False
+    #: for an ``@overload`` kept because no implementation follows (a Protocol's, a stub's):
+    #: the signatures of every overload of the name, in order
+    overloads: tuple[Signature, ...] = ()
 
     @property
     def is_abstract(self) -> bool:
@@ -192,6 +195,13 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, in_cl
     )
 
 
+def _after_overloads(previous: FunctionFacts | None, fn: FunctionFacts) -> FunctionFacts:
+    """``fn`` redefining ``previous``: an overload following overloads keeps their signatures."""
+    if previous is not None and previous.is_overload and fn.is_overload:
+        return replace(fn, overloads=(previous.overloads or (previous.signature,)) + (fn.signature,))
+    return fn
+
+
 def _is_stub(body: list[ast.stmt]) -> bool:
     """True for a body that only documents: docstring, ``...``, ``pass``, ``raise NotImplementedError``."""
     for stmt in body:
@@ -270,12 +280,14 @@ def _class(node: ast.ClassDef, qualname: str, module: str, lines: list[str], out
             # ``@x.setter`` / ``@x.deleter`` redefine the name, but the getter is what callers see
             accessor = any(d.endswith((".setter", ".deleter")) for d in method.decorators)
             if not (accessor and stmt.name in methods):
-                methods[stmt.name] = method
+                methods[stmt.name] = _after_overloads(methods.get(stmt.name), method)
         elif isinstance(stmt, ast.ClassDef):
             _class(stmt, f"{qualname}.{stmt.name}", module, lines, out, f"{local_prefix}{node.name}.")
             attributes.add(stmt.name)
         elif isinstance(stmt, ast.Assign):
-            attributes.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
+            for target in stmt.targets:  # ``__add__, __radd__ = _fallbacks(...)`` binds both
+                names = target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]
+                attributes.update(n.id for n in names if isinstance(n, ast.Name))
         elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
             attributes.add(stmt.target.id)
     bases = tuple(b for b in (dotted_name(base) for base in node.bases) if b)
@@ -336,7 +348,7 @@ def build_module_facts(tree: ast.Module, module: str, path: str, is_package: boo
                 _class(node, prefix + node.name, module, lines, facts.classes, "")
         elif node.name not in facts.functions or facts.functions[node.name].is_overload:
             # the implementation after ``@overload`` stubs is the signature callers meet
-            facts.functions[node.name] = _function(node, prefix + node.name, False, lines)
+            facts.functions[node.name] = _after_overloads(facts.functions.get(node.name), _function(node, prefix + node.name, False, lines))
     return facts
 
 

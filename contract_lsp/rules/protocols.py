@@ -39,28 +39,40 @@ def implemented_protocols(ctx: CheckContext, cls: ClassFacts) -> list[ProtocolCo
 
 
 def _available_methods(ctx: CheckContext, cls: ClassFacts, protocol_targets: set[str]) -> tuple[dict[str, FunctionFacts | None], bool]:
-    """Methods ``cls`` has (own first, then inherited from workspace bases other than the
-    protocols); None for names bound otherwise (class attributes). The flag says whether
+    """Methods ``cls`` has (own first, then inherited from workspace bases, nearest first);
+    None for names bound otherwise (class attributes). An interface base (a protocol
+    target, or a ``typing.Protocol`` class) provides only the methods it implements: not
+    its abstract ones, not its stubs (``...``), not its annotations; its concrete mixin
+    methods (``Sequence.__iter__``) are inherited like any other. The flag says whether
     some base lies outside the workspace, so that its methods are unknown."""
     methods: dict[str, FunctionFacts | None] = dict(cls.methods)
     for attr in cls.attributes:
         methods.setdefault(attr, None)
     unknown = False
-    # The protocol's own bases are the protocol's business, not the implementation's.
-    for base, _depth in ctx.index.ancestors(cls, stop=protocol_targets):
-        if base.qualname in protocol_targets or base.qualname in _MARKER_BASES:
+    for base, _depth in ctx.index.ancestors(cls):
+        if base.qualname in _MARKER_BASES:
             continue
         if base.kind == "class" and isinstance(base.facts, ClassFacts):
+            interface = base.qualname in protocol_targets or any(
+                b.qualname in _INTERFACE_BASES for b in ctx.index.base_classes(base.facts)
+            )
             for name, fn in base.facts.methods.items():
-                if not fn.is_abstract:  # an abstract method provides nothing
-                    methods.setdefault(name, fn)
-            for attr in base.facts.attributes:
-                methods.setdefault(attr, None)
+                if fn.is_abstract or (interface and fn.is_stub):
+                    continue  # provides nothing
+                methods.setdefault(name, fn)
+            if not interface:
+                for attr in base.facts.attributes:
+                    methods.setdefault(attr, None)
         elif base.qualname.startswith("builtins."):
             obj = getattr(builtins, base.qualname.split(".", 1)[1], None)
             for name in dir(obj) if obj is not None else ():
                 methods.setdefault(name, None)
-        elif base.kind in ("external", "missing"):
+    # Unknown methods come from the implementation's side only: the protocol's own bases
+    # outside the workspace are the protocol's business.
+    for base, _depth in ctx.index.ancestors(cls, stop=protocol_targets):
+        if base.qualname in protocol_targets or base.qualname in _MARKER_BASES or base.qualname.startswith("builtins."):
+            continue
+        if base.kind in ("external", "missing"):
             unknown = True
     return methods, unknown
 
