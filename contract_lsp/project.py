@@ -70,17 +70,16 @@ def open_project(
     *,
     cli_contracts: list[Path] | None = None,
     overrides: dict | None = None,
-    keep_trees: bool = False,
 ) -> Project:
     """Load settings and registry for ``root`` and index ``files`` (absolute paths of the
-    workspace's Python files); ``keep_trees`` for one-shot runs (see WorkspaceIndex). Raises ConfigError for invalid configuration; contract file
+    workspace's Python files). Raises ConfigError for invalid configuration; contract file
     problems are in ``project.registry.errors`` (CL900)."""
     settings = load_settings(root, cli_contracts=cli_contracts, overrides=overrides)
     registry = load_registry(settings.contract_paths) if settings.contract_paths else Registry()
     module_map = ModuleMap(settings.src)
     for path in files:
         module_map.add(os.path.abspath(path))
-    index = WorkspaceIndex(module_map, keep_trees=keep_trees)
+    index = WorkspaceIndex(module_map)
     project = Project(settings, registry, index)
     if "protocols" in settings.discover:
         from .discover import discovered_protocols

@@ -36,7 +36,7 @@ def read_bytes(path: str) -> bytes | None:
         return None
 
 
-def open_cli_workspace(args: argparse.Namespace, *, require_contracts: bool = True, keep_trees: bool = False) -> CliWorkspace | int:
+def open_cli_workspace(args: argparse.Namespace, *, require_contracts: bool = True) -> CliWorkspace | int:
     """The workspace of the current directory with the command line's options, or an exit
     status (2) after printing why it could not be opened."""
     cwd = Path.cwd()
@@ -58,7 +58,7 @@ def open_cli_workspace(args: argparse.Namespace, *, require_contracts: bool = Tr
         path_filter = PathFilter(settings)
         checked = [os.path.abspath(p) for p in walk_python_files([p.resolve() for p in targets], path_filter)]
         workspace = [os.path.abspath(p) for p in walk_python_files([root], path_filter)]
-        project = open_project(root, [*workspace, *checked], cli_contracts=cli_contracts, overrides=overrides or None, keep_trees=keep_trees)
+        project = open_project(root, [*workspace, *checked], cli_contracts=cli_contracts, overrides=overrides or None)
     except ConfigError as exc:
         print(f"contract-lsp: {exc}", file=sys.stderr)
         return 2

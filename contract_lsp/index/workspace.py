@@ -71,12 +71,8 @@ class WorkspaceIndex:
     Thread-safe for concurrent readers (the server computes diagnostics off its event loop).
     """
 
-    def __init__(self, module_map: ModuleMap, reader: Callable[[str], str] = read_source, keep_trees: bool = False) -> None:
+    def __init__(self, module_map: ModuleMap, reader: Callable[[str], str] = read_source) -> None:
         self.module_map = module_map
-        #: keep the ``ast`` of every file parsed, so a one-shot run (the CLI) never parses a
-        #: file twice; the server keeps none (memory).
-        self.keep_trees = keep_trees
-        self._trees: dict[str, ast.Module] = {}
         self._reader = reader
         self._facts: dict[str, ModuleFacts | None] = {}
         self._overlays: dict[str, str] = {}
@@ -143,8 +139,6 @@ class WorkspaceIndex:
         try:
             text = self.source_of(path)
             tree = ast.parse(text, filename=path)
-            if self.keep_trees:
-                self._trees[path] = tree
             facts = build_module_facts(
                 tree, module, path, os.path.basename(path) == "__init__.py", split_lines(text)
             )
@@ -153,10 +147,6 @@ class WorkspaceIndex:
         with self._lock:
             self._facts[path] = facts
         return facts
-
-    def tree_for(self, path: str) -> ast.Module | None:
-        """The ``ast`` kept from parsing ``path`` (only with ``keep_trees``), or None."""
-        return self._trees.get(os.path.abspath(path))
 
     def facts_for_module(self, module: str) -> ModuleFacts | None:
         """Facts of a workspace module, or None (not in the workspace, or unparseable)."""

@@ -140,3 +140,22 @@ async def test_configuration_from_initialization_options(tmp_path):
     finally:
         await client.shutdown_session()
         await client.stop()
+
+
+async def test_workspace_mode_pushes_findings_of_unopened_files(tmp_path):
+    root = write_files(tmp_path / "ws")
+    client = await start_client([root], "emacs", init_options={"contractLsp": {"diagnosticMode": "workspace"}})
+    try:
+        handler = (root / "app/handler.py").as_uri()
+        impl = (root / "app/impl.py").as_uri()
+        await wait_for(lambda: codes(client.diagnostics.get(handler, [])) == [(3, "CL002"), (4, "CL003")])
+        await wait_for(lambda: codes(client.diagnostics.get(impl, [])) == [(2, "CL101")])
+        # kept current as files change on disk
+        (root / "app/handler.py").write_text("from app.context import UserExecutionContext\n")
+        client.workspace_did_change_watched_files(
+            types.DidChangeWatchedFilesParams(changes=[types.FileEvent(uri=handler, type=types.FileChangeType.Changed)])
+        )
+        await wait_for(lambda: len(client.diagnostics.get(handler, [None])) == 0)
+    finally:
+        await client.shutdown_session()
+        await client.stop()
