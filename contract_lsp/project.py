@@ -59,6 +59,13 @@ class Project:
         table = self.table
         self.derived_words = expand_words(self.index, table.words, table.protocol_targets, contents) - table.words
 
+    def extend_words(self, contents: dict[str, bytes]) -> None:
+        """Add what ``contents`` (a few changed files) derive, keeping what others did: a
+        word that no longer stands for anything only costs a parse, never a finding."""
+        table = self.table
+        known = table.words | self.derived_words
+        self.derived_words |= expand_words(self.index, known, table.protocol_targets, contents) - known
+
     def set_registry(self, registry: Registry) -> None:
         self.registry = registry
         self._table = None

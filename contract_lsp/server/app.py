@@ -143,7 +143,7 @@ def create_server() -> ContractServer:
             if state.project is not None:
                 state.project.index.set_overlay(path, document.source)
                 if saved:
-                    expand(state)
+                    expand(state, [path])
             if opened:
                 server.diagnostics.schedule(uri, 0)
                 return

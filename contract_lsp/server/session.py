@@ -93,22 +93,29 @@ def load(state: WorkspaceState) -> None:
         reload_registry(state, fallback=previous.registry if previous else None)
     else:
         state.contract_errors = {}
-    expand(state, files)
+    project.expand_words(_contents(state, files))
 
 
-def expand(state: WorkspaceState, files: list[str] | None = None) -> None:
-    """Grow the prefilter over the workspace's files (aliases, indirect implementations)."""
-    project = state.project
-    if project is None:
-        return
-    paths = files if files is not None else project.index.all_paths()
+def _contents(state: WorkspaceState, paths: list[str]) -> dict[str, bytes]:
     contents: dict[str, bytes] = {}
     for path in paths:
         try:
-            contents[path] = project.index.source_of(path).encode("utf-8", errors="surrogatepass") if path in project.index._overlays else Path(path).read_bytes()
-        except (OSError, UnicodeDecodeError):
+            contents[path] = state.project.index.source_of(path).encode("utf-8", errors="surrogatepass")
+        except (OSError, UnicodeDecodeError, SyntaxError, LookupError):
             continue
-    project.expand_words(contents)
+    return contents
+
+
+def expand(state: WorkspaceState, files: list[str] | None = None) -> None:
+    """Grow the prefilter over the workspace's files (aliases, indirect implementations):
+    every file when loading, only ``files`` (just changed) otherwise."""
+    project = state.project
+    if project is None:
+        return
+    if files is None:
+        project.expand_words(_contents(state, project.index.all_paths()))
+    else:
+        project.extend_words(_contents(state, files))
 
 
 def reload_registry(state: WorkspaceState, fallback=None) -> bool:

@@ -38,7 +38,8 @@ def register(server: "ContractServer") -> None:
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def on_watched_files(params: types.DidChangeWatchedFilesParams) -> None:
         try:
-            reload, reindex, reconfigure = set(), set(), set()
+            reload, reconfigure = set(), set()
+            reindex: dict[int, list[str]] = {}
             for change in params.changes:
                 path = uri_to_path(change.uri)
                 if path is None:
@@ -49,7 +50,7 @@ def register(server: "ContractServer") -> None:
                     state.project = None
                 elif is_python(path) and state.project is not None:
                     state.project.index.invalidate(path, deleted=change.type == types.FileChangeType.Deleted)
-                    reindex.add(id(state))
+                    reindex.setdefault(id(state), []).append(path)
                 elif path.endswith((".yaml", ".yml")) and (state.is_contract_file(path) or path in state.contract_errors):
                     reload.add(id(state))
             for state in server.session.workspaces.values():
@@ -61,7 +62,7 @@ def register(server: "ContractServer") -> None:
                 if id(state) in reload:
                     reload_registry(state)
                 if id(state) in reindex:
-                    expand(state)
+                    expand(state, reindex[id(state)])
             server.diagnostics.refresh_all()
         except Exception as exc:
             server.log_error("didChangeWatchedFiles", exc)
