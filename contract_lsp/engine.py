@@ -34,11 +34,13 @@ class SourceError(Exception):
     """A Python file that cannot be analysed: unreadable, undecodable, or not parseable.
     ``reason`` is a short human-readable explanation; ``line`` is 1-based when known."""
 
-    def __init__(self, path: str, reason: str, line: int | None = None) -> None:
+    def __init__(self, path: str, reason: str, line: int | None = None, newer_grammar_possible: bool = False) -> None:
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
         self.line = line
+        #: a plain SyntaxError that newer Python grammar might explain (see newer_grammar)
+        self.newer_grammar_possible = newer_grammar_possible
 
 
 def may_mention(text: str | bytes, words: Iterable[str] | Mentions) -> bool:
@@ -54,7 +56,8 @@ def parse_source(source: str, path: str) -> ast.Module:
     try:
         return ast.parse(source, filename=path)
     except SyntaxError as exc:
-        raise SourceError(path, f"syntax error: {exc.msg}", exc.lineno) from None
+        plain = type(exc) is SyntaxError and "too many nested parentheses" not in (exc.msg or "")
+        raise SourceError(path, f"syntax error: {exc.msg}", exc.lineno, newer_grammar_possible=plain) from None
     except (RecursionError, MemoryError):
         raise SourceError(path, "expression too deeply nested to parse") from None
     except ValueError as exc:  # null bytes

@@ -48,11 +48,27 @@ def _check_one(path: str) -> tuple[str, list[Finding], str | None, str | None]:
     try:
         findings = check_source(text, path, project.table, selection=project.settings, mentions=project.mentions)
     except SourceError as exc:
-        where = f" (line {exc.line})" if exc.line else ""
-        return path, [], None, f"{exc.reason}{where}"
+        findings = _check_newer_grammar(text, path, exc) if exc.newer_grammar_possible else None
+        if findings is None:
+            where = f" (line {exc.line})" if exc.line else ""
+            return path, [], None, f"{exc.reason}{where}"
     except RecursionError:
         return path, [], None, "too deeply nested to analyse"
     return path, findings, text, None
+
+
+def _check_newer_grammar(text: str, path: str, error: SourceError) -> list[Finding] | None:
+    """Findings of a file that 3.11's ``ast`` rejects but libcst parses (3.12+ syntax):
+    see :mod:`contract_lsp.newer_grammar`. None when it does not parse either way."""
+    from ..newer_grammar import parse_newer
+
+    project = _PROJECT
+    assert project is not None
+    parsed = parse_newer(text, path)
+    if parsed is None:
+        return None
+    tree, rewritten = parsed  # same lines and code-point columns as ``text``
+    return check_source(rewritten, path, project.table, selection=project.settings, mentions=project.mentions, tree=tree)
 
 
 def _check_chunk(paths: list[str]) -> list[tuple[str, list[Finding], str | None, str | None]]:
