@@ -83,14 +83,19 @@ def _innermost(spans: list[tuple[int, Range]], where: Range) -> int | None:
     return best
 
 
-def _call_sites(ctx: CheckContext, project: Project, contract: CallableContract, mine: list[Finding]) -> list[Site]:
-    calls: list[ast.Call] = [call for call, contracts, _ in contracted_calls(ctx, project.mentions) if contract in contracts]
-    spans = [(i, ctx.node_span(call)) for i, call in enumerate(calls)]
+def _assign(spans, findings: list[Finding]) -> dict[int, list[Finding]]:
+    """Each finding to the innermost of ``spans`` ((index, Range) pairs) holding it."""
     owned: dict[int, list[Finding]] = {}
-    for finding in mine:
+    for finding in findings:
         at = _innermost(spans, finding.range)
         if at is not None:
             owned.setdefault(at, []).append(finding)
+    return owned
+
+
+def _call_sites(ctx: CheckContext, project: Project, contract: CallableContract, mine: list[Finding]) -> list[Site]:
+    calls: list[ast.Call] = [call for call, contracts, _ in contracted_calls(ctx, project.mentions) if contract in contracts]
+    owned = _assign([(i, ctx.node_span(call)) for i, call in enumerate(calls)], mine)
     sites = []
     for i, call in enumerate(calls):
         here = owned.get(i, [])
@@ -109,11 +114,7 @@ def _implementation_sites(ctx: CheckContext, contract: ProtocolContract, mine: l
         (i, ctx.span(cls.name_line, cls.name_col, cls.end_line, len(ctx.lines.line(cls.end_line - 1).encode("utf-8"))))
         for i, cls in enumerate(classes)
     ]
-    owned: dict[int, list[Finding]] = {}
-    for finding in mine:
-        at = _innermost(spans, finding.range)
-        if at is not None:
-            owned.setdefault(at, []).append(finding)
+    owned = _assign(spans, mine)
     sites = []
     for i, cls in enumerate(classes):
         here = owned.get(i, [])

@@ -38,15 +38,23 @@ def _locations(server: "ContractServer", state, name: str) -> list[types.Locatio
     return out
 
 
+def _contract_file(server: "ContractServer", uri: str):
+    """(workspace, path) of a YAML document, else None."""
+    path = uri_to_path(uri)
+    if path is None or not path.endswith((".yaml", ".yml")):
+        return None
+    return server.session.workspace_for(path), path
+
+
 def register(server: "ContractServer") -> None:
     @server.feature(types.TEXT_DOCUMENT_REFERENCES)
     async def on_references(params: types.ReferenceParams):
         await server.ready.wait()
         try:
-            path = uri_to_path(params.text_document.uri)
-            if path is None or not path.endswith((".yaml", ".yml")):
+            found = _contract_file(server, params.text_document.uri)
+            if found is None:
                 return None
-            state = server.session.workspace_for(path)
+            state, path = found
             contracts = sorted(_contracts_in(state, path), key=lambda c: c.mark.line)
             line = params.position.line + 1
             chosen = None
@@ -62,10 +70,10 @@ def register(server: "ContractServer") -> None:
     async def on_code_lens(params: types.CodeLensParams):
         await server.ready.wait()
         try:
-            path = uri_to_path(params.text_document.uri)
-            if path is None or not path.endswith((".yaml", ".yml")):
+            found = _contract_file(server, params.text_document.uri)
+            if found is None:
                 return None
-            state = server.session.workspace_for(path)
+            state, path = found
             lenses = []
             for contract in _contracts_in(state, path):
                 sites = find_impact(state.project, contract.name)
