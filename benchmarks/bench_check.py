@@ -42,6 +42,9 @@ def main() -> int:
     args = parser.parse_args()
     tree = Path(args.tree).resolve()
     ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
+    if not Path(ruff).exists():
+        print("bench_check: ruff, the baseline, is not installed: pip install -e '.[bench]'", file=sys.stderr)
+        return 2
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         # A workspace of its own, so the tree is checked with just the stdlib registry.

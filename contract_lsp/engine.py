@@ -83,13 +83,15 @@ def check_source(
     selection: Selection | None = None,
     tree: ast.Module | None = None,
     mentions: Mentions | None = None,
+    observed: set[str] | None = None,
 ) -> list[Finding]:
     """All findings of SPEC §3.1–3.3 in one Python file, after ``# noqa`` (§3.4) and the
     ``selection`` (select / ignore / severity). Ranges are 0-based, columns in code points.
 
     ``path`` names the file (absolute or as the caller wants it printed in findings); its
     module name comes from the workspace index. ``tree`` may pass an already parsed module.
-    ``mentions`` is the prefilter (by default the contracts' own names, ``table.mentions``;
+    ``observed``, when given, receives the names of the file's classes that implement a
+    protocol contract (the CLI grows its prefilter with them). ``mentions`` is the prefilter (by default the contracts' own names, ``table.mentions``;
     the front ends pass the project's, which adds aliases and indirect implementations).
     Raises :class:`SourceError` when the source cannot be parsed.
     """
@@ -102,6 +104,8 @@ def check_source(
     check_calls(ctx, mentions)
     check_protocols(ctx)
     check_drift(ctx)
+    if observed is not None:
+        observed.update(ctx.implementations)
     findings = filter_suppressed(ctx.findings, ctx.lines.lines)
     if selection is not None:
         findings = [

@@ -54,10 +54,12 @@ class Project:
             self._mentions = Mentions(words)
         return self._mentions
 
-    def expand_words(self, contents: dict[str, bytes]) -> None:
-        """Grow the prefilter over the workspace's sources (absolute path -> bytes)."""
+    def expand_words(self, contents: dict[str, bytes], confirm: set[str] | None = None) -> None:
+        """Grow the prefilter over the workspace's sources (absolute path -> bytes);
+        ``confirm`` limits the parses that confirm indirect implementations (see
+        :func:`~contract_lsp.index.mentions.expand_words`)."""
         table = self.table
-        self.derived_words = expand_words(self.index, table.words, table.protocol_targets, contents) - table.words
+        self.derived_words = expand_words(self.index, table.words, table.protocol_targets, contents, confirm=confirm) - table.words
 
     def extend_words(self, contents: dict[str, bytes]) -> None:
         """Add what ``contents`` (a few changed files) derive, keeping what others did: a

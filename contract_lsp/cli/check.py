@@ -31,30 +31,35 @@ _PROJECT: Project | None = None
 _CONTENTS: dict[str, bytes] = {}
 
 
-def _check_one(path: str) -> tuple[str, list[Finding], str | None, str | None]:
-    """Check one file: (path, findings, text or None, error or None). Runs in workers."""
+Result = tuple[str, list[Finding], "str | None", "str | None", set]
+
+
+def _check_one(path: str) -> Result:
+    """Check one file: (path, findings, text or None, error or None, names of its classes
+    that implement a protocol). Runs in workers."""
     project = _PROJECT
     assert project is not None
     data = _CONTENTS.get(path)
     if data is None:
         data = read_bytes(path)
         if data is None:
-            return path, [], None, "cannot be read"
+            return path, [], None, "cannot be read", set()
     try:
         text = decode_source(data)
     except (UnicodeDecodeError, SyntaxError, LookupError) as exc:
         reason = "binary file" if b"\0" in data else f"cannot be decoded ({exc.__class__.__name__}: {getattr(exc, 'reason', exc)})"
-        return path, [], None, reason
+        return path, [], None, reason, set()
+    implementations: set[str] = set()
     try:
-        findings = check_source(text, path, project.table, selection=project.settings, mentions=project.mentions)
+        findings = check_source(text, path, project.table, selection=project.settings, mentions=project.mentions, observed=implementations)
     except SourceError as exc:
         findings = _check_newer_grammar(text, path, exc) if exc.newer_grammar_possible else None
         if findings is None:
             where = f" (line {exc.line})" if exc.line else ""
-            return path, [], None, f"{exc.reason}{where}"
+            return path, [], None, f"{exc.reason}{where}", set()
     except RecursionError:
-        return path, [], None, "too deeply nested to analyse"
-    return path, findings, text, None
+        return path, [], None, "too deeply nested to analyse", set()
+    return path, findings, text, None, implementations
 
 
 def _check_newer_grammar(text: str, path: str, error: SourceError) -> list[Finding] | None:
@@ -71,11 +76,11 @@ def _check_newer_grammar(text: str, path: str, error: SourceError) -> list[Findi
     return check_source(rewritten, path, project.table, selection=project.settings, mentions=project.mentions, tree=tree)
 
 
-def _check_chunk(paths: list[str]) -> list[tuple[str, list[Finding], str | None, str | None]]:
+def _check_chunk(paths: list[str]) -> list[Result]:
     return [_check_one(p) for p in paths]
 
 
-def _run_all(paths: list[str], jobs: int | None, progress: bool) -> list[tuple[str, list[Finding], str | None, str | None]]:
+def _run_all(paths: list[str], jobs: int | None, progress: bool) -> list[Result]:
     workers = jobs or os.cpu_count() or 1
     bar = None
     if progress:
@@ -116,23 +121,36 @@ def run_check(args: argparse.Namespace) -> int:
     # A one-shot run that builds millions of AST nodes and frees them with their files:
     # the cyclic collector would walk them again and again for nothing (~30% of the time).
     gc.disable()
-    opened = open_cli_workspace(args)
+    opened = open_cli_workspace(args, checking=True)
     if isinstance(opened, int):
         return opened
     cwd, project, checked, workspace = opened.cwd, opened.project, opened.checked, opened.workspace
     settings = project.settings
     contents = opened.contents
-    mentions = project.mentions
-    to_check = [p for p in dict.fromkeys(checked) if p not in contents or mentions(contents[p])]
     _PROJECT, _CONTENTS = project, contents
     # Resolve every contract's target before forking, so workers share those facts.
     project.table  # noqa: B018
-    progress = sys.stderr.isatty() and not args.no_progress and len(to_check) > 200
-    results = _run_all(to_check, args.jobs, progress)
+    results = []
+    done: set[str] = set()
+    mentions = project.mentions
+    to_check = [p for p in dict.fromkeys(checked) if p not in contents or mentions(contents[p])]
+    while to_check:
+        # Checking a file finds its classes that implement protocols; files that name only
+        # those classes (``class Impl(Base)``) can have findings too: check them next.
+        progress = sys.stderr.isatty() and not args.no_progress and len(to_check) > 200
+        batch = _run_all(to_check, args.jobs, progress)
+        results.extend(batch)
+        done.update(to_check)
+        found = set().union(*(r[4] for r in batch)) - project.words
+        if not found:
+            break
+        project.derived_words |= found
+        mentions = project.mentions
+        to_check = [p for p in dict.fromkeys(checked) if p not in done and p in contents and mentions(contents[p])]
 
     findings: list[Finding] = []
     texts: dict[str, str] = {}
-    for path, file_findings, text, error in sorted(results, key=lambda r: r[0]):
+    for path, file_findings, text, error, _ in sorted(results, key=lambda r: r[0]):
         if error is not None:
             print(f"contract-lsp: {_display(path, cwd)}: skipped: {error}", file=sys.stderr)
             continue

@@ -36,9 +36,11 @@ def read_bytes(path: str) -> bytes | None:
         return None
 
 
-def open_cli_workspace(args: argparse.Namespace, *, require_contracts: bool = True) -> CliWorkspace | int:
+def open_cli_workspace(args: argparse.Namespace, *, require_contracts: bool = True, checking: bool = False) -> CliWorkspace | int:
     """The workspace of the current directory with the command line's options, or an exit
-    status (2) after printing why it could not be opened."""
+    status (2) after printing why it could not be opened. With ``checking``, indirect
+    implementations among the files to check are left for the check to find (it parses
+    them anyway), so the prefilter costs no parse of its own there."""
     cwd = Path.cwd()
     root = find_workspace_root(cwd)
     targets = [Path(p) for p in getattr(args, "paths", None) or []] or [root]
@@ -71,5 +73,6 @@ def open_cli_workspace(args: argparse.Namespace, *, require_contracts: bool = Tr
         print(f"contract-lsp: no contracts found (looked in {looked}); pass --contracts PATH", file=sys.stderr)
         return 2
     contents = {p: data for p in dict.fromkeys([*checked, *workspace]) if (data := read_bytes(p)) is not None}
-    project.expand_words(contents)  # aliases and indirect implementations join the prefilter
+    # aliases and indirect implementations join the prefilter
+    project.expand_words(contents, confirm=set(workspace) - set(checked) if checking else None)
     return CliWorkspace(cwd, root, project, checked, workspace, contents)

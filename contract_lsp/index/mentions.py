@@ -106,12 +106,14 @@ def expand_words(
     protocol_targets: Iterable[str],
     contents: dict[str, bytes],
     max_rounds: int = 8,
+    confirm: set[str] | None = None,
 ) -> frozenset[str]:
     """``words`` plus the names that stand for them in the files of ``contents`` (absolute
     path -> bytes): import aliases, and classes whose resolved ancestors include one of
     ``protocol_targets`` (qualified names). Class candidates are found by a regex on class
     headers and confirmed through the index, so an unrelated ``class A(Base)`` elsewhere
-    does not widen the prefilter."""
+    does not widen the prefilter. With ``confirm``, only those paths get classes confirmed
+    (a parse each); the caller learns the others' implementations as it checks them."""
     targets = set(protocol_targets)
     current = set(words)
     fresh = set(current)
@@ -124,7 +126,7 @@ def expand_words(
             if not mentions(data):
                 continue
             added |= _aliases(data, current)
-            if targets and _has_class_on(data, current):
+            if targets and (confirm is None or path in confirm) and _has_class_on(data, current):
                 added |= _implementations_in(index, path, current, targets)
         fresh = added - current
         current |= fresh

@@ -90,6 +90,8 @@ class CheckContext:
     table: ContractTable
     lines: LineIndex = field(init=False)
     findings: list[Finding] = field(default_factory=list)
+    #: names of this module's classes that implement a protocol contract (for the prefilter)
+    implementations: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.lines = LineIndex(self.source)

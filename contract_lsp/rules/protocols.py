@@ -85,6 +85,7 @@ def check_protocols(ctx: CheckContext) -> None:
         contracts = implemented_protocols(ctx, cls)
         if not contracts:
             continue
+        ctx.implementations.add(cls.name)
         targets = {ctx.table.resolved[c.name].qualname for c in contracts}
         methods, unknown_bases = _available_methods(ctx, cls, targets)
         for contract in contracts:
