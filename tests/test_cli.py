@@ -163,3 +163,56 @@ def test_other_formats_render(ws, fmt):
 def test_version():
     proc = cli(Path.cwd(), "--version")
     assert proc.returncode == 0 and proc.stdout.startswith("contract-lsp ")
+
+
+def test_implementations_through_a_chain_of_files_are_checked(tmp_path):
+    """``leaf.py`` names neither the protocol nor its contract, only ``Mid``, which names only
+    ``Base``: the check must learn ``Base`` then ``Mid`` are implementations to reach it."""
+    write_workspace(tmp_path, {
+        "contracts/p.yaml": """
+            version: 1
+            contracts:
+              - name: Sender
+                kind: protocol
+                target: pkg.proto.Sender
+                methods:
+                  - {name: send, async: true, parameters: [data]}
+                  - {name: close}
+        """,
+        "pkg/__init__.py": "",
+        "pkg/proto.py": """
+            from typing import Protocol
+
+            class Sender(Protocol):
+                async def send(self, data): ...
+                def close(self): ...
+        """,
+        "pkg/base.py": """
+            from pkg.proto import Sender
+
+            class Base(Sender):
+                async def send(self, data):
+                    return data
+        """,
+        "pkg/mid.py": """
+            from pkg.base import Base
+
+            class Mid(Base):
+                def close(self):
+                    pass
+        """,
+        "pkg/leaf.py": """
+            from pkg.mid import Mid
+
+            class Leaf(Mid):
+                def send(self, data):
+                    return data
+        """,
+    })
+    proc = cli(tmp_path, "--check", "--format", "json")
+    findings = json.loads(proc.stdout)
+    assert proc.returncode == 1, proc.stderr
+    assert sorted((Path(f["path"]).name, f["code"]) for f in findings) == [("base.py", "CL101"), ("leaf.py", "CL102")]
+    # checking one file alone reaches the same answer through the rest of the workspace
+    alone = json.loads(cli(tmp_path, "--check", "pkg/leaf.py", "--format", "json").stdout)
+    assert [(Path(f["path"]).name, f["code"]) for f in alone] == [("leaf.py", "CL102")]

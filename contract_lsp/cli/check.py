@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..engine import SourceError, check_source
 from ..findings import Finding
+from ..index.mentions import Mentions
 from ..index.workspace import decode_source
 from ..project import Project
 from ..rules.drift import missing_targets
@@ -145,7 +146,8 @@ def run_check(args: argparse.Namespace) -> int:
         if not found:
             break
         project.derived_words |= found
-        mentions = project.mentions
+        # only the new words can bring in a file the earlier phases left out
+        mentions = Mentions(found)
         to_check = [p for p in dict.fromkeys(checked) if p not in done and p in contents and mentions(contents[p])]
 
     findings: list[Finding] = []

@@ -85,6 +85,10 @@ class Mentions:
 
 
 def _aliases(data: bytes, words: set[str]) -> set[str]:
+    # Most files that mention a word never alias it: a search for "word as" (cheap) spares
+    # them the scan of every import statement (~0.5 ms a file).
+    if not re.search(rb"\b(?:" + b"|".join(re.escape(w.encode()) for w in words) + rb")[ \t]+as[ \t]", data):
+        return set()
     found = set()
     for statement in _IMPORT.finditer(data):
         for match in _ALIAS.finditer(statement.group(1)):
