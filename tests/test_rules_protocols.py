@@ -203,3 +203,22 @@ def test_dunder_methods_are_matched_by_position_not_name(tmp_path):
     assert [(f.range.start.line + 1, f.code) for f in findings] == [(9, "CL103"), (12, "CL101"), (13, "CL103")]
     assert "'key' is named 'k'" in findings[0].message
     assert "no positional parameter for 'value'" in findings[2].message
+
+
+def test_classes_marked_abstract_are_bases_not_implementations(workspace):
+    """An intermediate class its author marked abstract (``ABC`` in its own bases, or an
+    abstract method of its own) is not reported; its concrete subclass is."""
+    (workspace / "app/ws/layers.py").write_text(
+        "import abc\n"
+        "from abc import ABC\n"
+        "from app.ws.protocols import WebSocketManagerProtocol\n"
+        "class BaseManager(WebSocketManagerProtocol, ABC):\n"
+        "    def get_connection_id_by_websocket(self, websocket):\n        return None\n"
+        "class WithHook(WebSocketManagerProtocol):\n"
+        "    @abc.abstractmethod\n    def hook(self): ...\n"
+        "class Concrete(BaseManager):\n"
+        "    def update_connection_thread(self, connection_id, thread_id):\n        return True\n"
+    )
+    findings = check_workspace(workspace, only="app/ws/layers.py")["app/ws/layers.py"]
+    assert [(f.code, f.message.split(" ")[0]) for f in findings] == [("CL101", "Concrete")]
+    assert "'send_to_user'" in findings[0].message and "get_connection_id" not in findings[0].message

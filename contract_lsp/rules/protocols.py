@@ -12,6 +12,7 @@ import builtins
 
 from ..findings import Fix, TextEdit, make_range
 from ..index.facts import ClassFacts, FunctionFacts
+from ..index.workspace import Resolved
 from ..registry.model import Method, ProtocolContract
 from ..stubs import method_stubs
 from .context import CheckContext
@@ -31,11 +32,25 @@ def implemented_protocols(ctx: CheckContext, cls: ClassFacts) -> list[ProtocolCo
     direct = ctx.index.base_classes(cls)
     if any(b.qualname in _INTERFACE_BASES for b in direct):
         return found  # an extending protocol, not an implementation
+    if _declared_abstract(cls, direct):
+        return found  # an intermediate base: its concrete subclasses are checked instead
     for base, _depth in ctx.index.ancestors(cls):
         for contract in table.protocols.get(base.qualname, ()):
             if contract not in found:
                 found.append(contract)
     return found
+
+
+def _declared_abstract(cls: ClassFacts, direct: list[Resolved]) -> bool:
+    """True for a class its author marked abstract: it declares abstract methods of its own,
+    or names ``abc.ABC`` / ``metaclass=ABCMeta`` itself (``class BaseManager(Proto, ABC)``).
+    Python refuses to instantiate such a class, so a method it leaves out is no bug; a
+    subclass that never marks itself abstract is the implementation that must be complete."""
+    if any(fn.is_abstract for fn in cls.methods.values()):
+        return True
+    if cls.keywords.get("metaclass", "").rsplit(".", 1)[-1] == "ABCMeta":
+        return True
+    return any(b.qualname == "abc.ABC" for b in direct)
 
 
 def _available_methods(ctx: CheckContext, cls: ClassFacts, protocol_targets: set[str]) -> tuple[dict[str, FunctionFacts | None], bool]:
