@@ -159,3 +159,25 @@ async def test_workspace_mode_pushes_findings_of_unopened_files(tmp_path):
     finally:
         await client.shutdown_session()
         await client.stop()
+
+
+async def test_unsaved_edit_in_a_base_class_rechecks_its_open_subclass(tmp_path):
+    """The index follows open documents' unsaved text: giving a workspace base the missing
+    method in the editor clears CL101 in another open file that inherits it."""
+    root = write_files(tmp_path / "ws")
+    (root / "app/base.py").write_text("class Base:\n    pass\n")
+    (root / "app/impl2.py").write_text(
+        "from app.base import Base\nfrom app.proto import Manager\n\n"
+        "class Impl2(Base, Manager):\n    async def send_to_user(self, user_id, message):\n        return None\n"
+    )
+    client = await start_client([root], "emacs")
+    try:
+        impl = open_doc(client, root / "app/impl2.py")
+        await wait_for(lambda: codes(client.diagnostics.get(impl, [])) == [(3, "CL101")])
+        base = open_doc(client, root / "app/base.py")
+        change_doc(client, base, "class Base:\n    def get_connection_id_by_websocket(self, websocket):\n        return None\n", 2)
+        await wait_for(lambda: impl in client.diagnostics and len(client.diagnostics[impl]) == 0)
+        assert "get_connection_id_by_websocket" not in (root / "app/base.py").read_text()  # never saved
+    finally:
+        await client.shutdown_session()
+        await client.stop()
