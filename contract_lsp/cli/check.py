@@ -60,7 +60,8 @@ def _check_one(path: str) -> Result:
             return path, [], None, f"{exc.reason}{where}", set()
     except RecursionError:
         return path, [], None, "too deeply nested to analyse", set()
-    return path, findings, text, None, implementations
+    # the text goes back to the parent only where --fix / --diff may need it
+    return path, findings, text if findings else None, None, implementations
 
 
 def _check_newer_grammar(text: str, path: str, error: SourceError) -> list[Finding] | None:
@@ -93,7 +94,10 @@ def _run_all(paths: list[str], jobs: int | None, progress: bool) -> list[Result]
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        size = max(4, len(paths) // (workers * 8))
+        # Largest files first, in small chunks: the last chunk to finish is a short one, so
+        # no core idles while the other parses a big file it took at the end.
+        paths = sorted(paths, key=lambda p: len(_CONTENTS.get(p, b"")), reverse=True)
+        size = max(2, len(paths) // (workers * 16))
         chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             for chunk_results in pool.map(_check_chunk, chunks):

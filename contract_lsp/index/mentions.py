@@ -42,6 +42,9 @@ class Mentions:
         # plain substring pass needs only the words that contain no other word.
         shortest = sorted(self._needles, key=len)
         self._screen = [n for i, n in enumerate(shortest) if not any(m in n for m in shortest[:i])]
+        # Past a handful of words one regex pass beats a pass per word (30 class names of
+        # the stdlib: 0.19 s against 0.31 s over 1,788 files); below, memchr wins.
+        self._screen_regex = re.compile(b"|".join(map(re.escape, self._screen))) if len(self._screen) > 8 else None
 
     def _offsets(self, data: bytes, needle: bytes, first_only: bool) -> list[int]:
         found, start, size = [], 0, len(needle)
@@ -62,7 +65,10 @@ class Mentions:
         """True when ``data`` (source bytes or text) mentions a word as a whole identifier."""
         if isinstance(data, str):
             data = data.encode("utf-8", errors="surrogatepass")
-        if not any(n in data for n in self._screen):
+        if self._screen_regex is not None:
+            if self._screen_regex.search(data) is None:
+                return False
+        elif not any(n in data for n in self._screen):
             return False
         return any(self._offsets(data, n, True) for n in self._needles)
 

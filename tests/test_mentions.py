@@ -1,0 +1,43 @@
+"""The bytes-first prefilter (``contract_lsp.index.mentions``): whole identifiers only,
+the same answer whether it screens word by word or with one regex (many words)."""
+
+from __future__ import annotations
+
+import pytest
+
+from contract_lsp.index.mentions import Mentions
+
+FEW = ["Thread", "rmtree"]
+MANY = [f"Handler{i}" for i in range(12)] + ["Thread", "rmtree", "Shelf"]
+
+
+@pytest.mark.parametrize("words", [FEW, MANY], ids=["few words", "many words"])
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (b"t = Thread(target=f)\n", True),
+        (b"import shutil\nshutil.rmtree(p)\n", True),
+        (b"from threading import Thread as T\n", True),
+        (b"t = ThreadPool()\n", False),  # a longer identifier is another name
+        (b"t = MyThread()\n", False),
+        (b"x = rmtree_all\n", False),
+        (b"x = 1\n", False),
+        (b"", False),
+        (b"Thread", True),  # at both ends of the data
+    ],
+)
+def test_whole_identifiers_only(words, source, expected):
+    assert Mentions(words)(source) is expected
+
+
+def test_many_words_match_any_of_them():
+    mentions = Mentions(MANY)
+    assert mentions(b"class X(Handler11):\n    pass\n")
+    assert mentions(b"db = Shelf(d)\n")
+    assert not mentions(b"class X(Handler12):\n    pass\n")
+    assert not mentions(b"BsdDbShelf(d)\n")
+
+
+def test_lines_are_one_based_and_count_every_line_break():
+    mentions = Mentions(FEW)
+    assert mentions.lines("a = 1\r\nt = Thread()\rshutil.rmtree(p)\nThreadPool()\n") == {2, 3}
