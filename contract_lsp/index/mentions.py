@@ -90,10 +90,20 @@ class Mentions:
         return found
 
 
+_AS_AFTER = re.compile(rb"[ \t]+as[ \t]")
+
+
+def _occurrences(data: bytes, needle: bytes):
+    start = 0
+    while (i := data.find(needle, start)) >= 0:
+        yield i
+        start = i + 1
+
+
 def _aliases(data: bytes, words: set[str]) -> set[str]:
-    # Most files that mention a word never alias it: a search for "word as" (cheap) spares
-    # them the scan of every import statement (~0.5 ms a file).
-    if not re.search(rb"\b(?:" + b"|".join(re.escape(w.encode()) for w in words) + rb")[ \t]+as[ \t]", data):
+    # Most files that mention a word never alias it: looking after each occurrence for
+    # " as " (memchr speed) spares them the scan of every import statement (~0.5 ms a file).
+    if not any(_AS_AFTER.match(data, i + len(w)) for w in map(str.encode, words) for i in _occurrences(data, w)):
         return set()
     found = set()
     for statement in _IMPORT.finditer(data):
