@@ -216,3 +216,15 @@ def test_implementations_through_a_chain_of_files_are_checked(tmp_path):
     # checking one file alone reaches the same answer through the rest of the workspace
     alone = json.loads(cli(tmp_path, "--check", "pkg/leaf.py", "--format", "json").stdout)
     assert [(Path(f["path"]).name, f["code"]) for f in alone] == [("leaf.py", "CL102")]
+
+
+def test_a_file_naming_only_an_alias_made_elsewhere_is_checked(tmp_path):
+    """``use.py`` never names the contract: ``Ctx`` is an import alias made in another module
+    (the prefilter learns it from that module's bytes)."""
+    write_workspace(tmp_path, {
+        **FILES,
+        "app/aliases.py": "from app.context import (\n    UserExecutionContext as Ctx,\n)\n",
+        "app/use.py": "from app.aliases import Ctx\n\nCtx('u', 'r', connection_id=1)\n",
+    })
+    proc = cli(tmp_path, "--check", "app/use.py", "--format", "json")
+    assert [(f["line"], f["code"]) for f in json.loads(proc.stdout)] == [(3, "CL003")], proc.stderr
