@@ -9,7 +9,9 @@ import {
 } from "vscode-languageclient/node";
 
 let client: LanguageClient | undefined;
-let output: vscode.OutputChannel;
+// A log channel: vscode-languageclient 11 writes to it with .error()/.info(), which a
+// plain output channel lacks (the client then fails to start).
+let output: vscode.LogOutputChannel;
 
 function settings(): Record<string, unknown> {
   const config = vscode.workspace.getConfiguration("contractLsp");
@@ -45,16 +47,19 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     await client.start();
   } catch (error) {
     client = undefined;
-    const message = `contract-lsp: could not start "${command.join(" ")}" (${String(error)}). ` +
-      "Install it with `pip install contract-lsp` in the environment VS Code uses, " +
-      "or set contractLsp.serverCommand.";
-    output.appendLine(message);
+    const text = String(error);
+    const message = /ENOENT|not found/i.test(text)
+      ? `contract-lsp: the server command "${command.join(" ")}" was not found. ` +
+        "Install it with `pip install contract-lsp` in the environment VS Code uses, " +
+        "or set contractLsp.serverCommand to its path."
+      : `contract-lsp: the server "${command.join(" ")}" failed to start: ${text}`;
+    output.error(message);
     void vscode.window.showErrorMessage(message);
   }
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  output = vscode.window.createOutputChannel("contract-lsp");
+  output = vscode.window.createOutputChannel("contract-lsp", { log: true });
   context.subscriptions.push(output);
   context.subscriptions.push(
     vscode.commands.registerCommand("contractLsp.restart", async () => {

@@ -1,0 +1,214 @@
+"""Real VS Code (code-server) with the built .vsix installed, driven by Playwright in
+Debian's Chromium: the example service shows a contract-lsp diagnostic in the Problems
+panel, the hover shows the contract, and the quick fix makes the diagnostic go away.
+
+Set-up: ``scripts/editor-e2e/setup.sh`` (``.ci/run`` calls it). Screenshots go to
+``$CONTRACT_LSP_SCREENSHOTS`` when set (the README's come from here), else to tmp_path.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent.parent
+CACHE = REPO / ".cache" / "editor-e2e"
+CODE_SERVER = CACHE / "code-server" / "node_modules" / ".bin" / "code-server"
+SHIMS = CACHE / "shims"
+VSIX = REPO / "editors" / "vscode" / "contract-lsp.vsix"
+CHROMIUM = Path("/usr/bin/chromium")
+SERVER_COMMAND = Path(sys.executable).with_name("contract-lsp")
+SETUP = "run scripts/editor-e2e/setup.sh (.ci/run does)"
+
+
+def _missing() -> str | None:
+    if not CODE_SERVER.exists():
+        return f"code-server not installed: {SETUP}"
+    if not CHROMIUM.exists():
+        return f"Chromium not found at {CHROMIUM}: {SETUP}"
+    if not VSIX.exists():
+        return f"the extension is not built ({VSIX.name}): {SETUP}"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed (pip install -e '.[test]')"
+    return None
+
+
+pytestmark = pytest.mark.skipif(_missing() is not None, reason=_missing() or "")
+
+# The call with the deprecated keyword (CL002, a safe quick fix) in the example service.
+FILE = "examples/chat_service/agent_handler.py"
+KEYWORD = "websocket_connection_id"
+CANONICAL = "websocket_client_id"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+SETTINGS = {
+    "security.workspace.trust.enabled": False,
+    "workbench.startupEditor": "none",
+    "workbench.tips.enabled": False,
+    "workbench.welcomePage.walkthroughs.openOnInstall": False,
+    "telemetry.telemetryLevel": "off",
+    "extensions.autoCheckUpdates": False,
+    "extensions.autoUpdate": False,
+    "extensions.ignoreRecommendations": True,
+    "update.mode": "none",
+    "editor.hover.delay": 100,
+    "files.autoSave": "off",
+    # keep the screenshots on the editor: no chat side bar
+    "workbench.secondarySideBar.defaultVisibility": "hidden",
+    "chat.disableAIFeatures": True,
+    "contractLsp.serverCommand": [str(SERVER_COMMAND)],
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _env() -> dict[str, str]:
+    # code-server runs on the Node 24 the set-up installed (the shims put it first).
+    return {**os.environ, "PATH": f"{SHIMS}{os.pathsep}{os.environ.get('PATH', '')}"}
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    ws = tmp_path / "ws"
+    shutil.copytree(REPO / "examples", ws / "examples", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO / "contracts", ws / "contracts")
+    (ws / "pyproject.toml").write_text('[project]\nname = "example"\n\n[tool.contract-lsp]\ncontracts = ["contracts"]\n')
+    return ws
+
+
+@pytest.fixture
+def code_server(tmp_path: Path, workspace: Path):
+    """A running code-server with the .vsix installed: (base URL, log path)."""
+    data, extensions = tmp_path / "data", tmp_path / "extensions"
+    (data / "User").mkdir(parents=True)
+    (data / "User" / "settings.json").write_text(json.dumps(SETTINGS, indent=2))
+    common = ["--user-data-dir", str(data), "--extensions-dir", str(extensions)]
+    install = subprocess.run(
+        [str(CODE_SERVER), *common, "--install-extension", str(VSIX)],
+        env=_env(), capture_output=True, text=True, timeout=180,
+    )
+    output = install.stdout + install.stderr
+    assert install.returncode == 0 and "error" not in output.lower(), output
+    assert "was successfully installed" in output, output
+    port = _free_port()
+    log = tmp_path / "code-server.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [str(CODE_SERVER), *common, "--auth", "none", "--bind-addr", f"127.0.0.1:{port}",
+             "--disable-telemetry", "--disable-update-check", "--disable-workspace-trust",
+             "--disable-getting-started-override", str(workspace)],
+            env=_env(), stdout=out, stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}healthz", timeout=2):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"code-server did not start:\n{log.read_text()[-3000:]}")
+                time.sleep(0.3)
+        yield f"{url}?folder={workspace}", log
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _shots(tmp_path: Path) -> Path:
+    target = Path(os.environ.get("CONTRACT_LSP_SCREENSHOTS") or tmp_path / "screenshots")
+    target.mkdir(parents=True, exist_ok=True)
+    return target
+
+
+def test_vscode_shows_diagnostic_hover_and_applies_quick_fix(code_server, workspace, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    url, log = code_server
+    shots = _shots(tmp_path)
+    source = workspace / FILE
+    line, column = next(
+        (n + 1, text.index(KEYWORD) + 1) for n, text in enumerate(source.read_text().splitlines()) if KEYWORD in text
+    )
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        try:
+            page.goto(url)
+            page.wait_for_selector(".monaco-workbench", timeout=60_000)
+            page.wait_for_selector(".explorer-folders-view", timeout=60_000)
+            # Quick Open the file with the deprecated keyword.
+            page.keyboard.press("Control+P")
+            page.wait_for_selector(".quick-input-widget input", timeout=15_000)
+            page.keyboard.type(Path(FILE).name)
+            page.wait_for_selector(f".quick-input-list .monaco-list-row[aria-label*='{Path(FILE).name}']", timeout=15_000)
+            page.keyboard.press("Enter")
+            page.wait_for_selector(f".tab.active[aria-label*='{Path(FILE).name}']", timeout=15_000)
+
+            # The diagnostic: a squiggle in the editor and a row in the Problems panel.
+            page.wait_for_selector(".monaco-editor .squiggly-warning", timeout=60_000)
+            page.keyboard.press("Control+Shift+M")
+            problem = page.locator(".markers-panel .monaco-list-row", has_text="CL002")
+            expect(problem.first).to_be_visible(timeout=30_000)
+            expect(problem.first).to_contain_text("deprecated")
+            page.screenshot(path=str(shots / "vscode-diagnostic.png"))
+
+            # Hover on the keyword: the contract's name and the canonical parameter.
+            editor = page.locator(".monaco-editor .view-lines").first
+            editor.click()
+            page.keyboard.press("Control+G")
+            page.wait_for_selector(".quick-input-widget input", timeout=15_000)
+            page.keyboard.type(f"{line}:{column + 2}")
+            page.keyboard.press("Enter")
+            page.keyboard.press("Control+K")
+            page.keyboard.press("Control+I")
+            # (the diagnostic's own hover names the contract too: wait for our hover provider's
+            # part, the contract's kind, target and doc)
+            hover = page.locator(".monaco-hover-content", has_text="contract (callable) for chat_service.context.UserExecutionContext")
+            expect(hover.first).to_be_visible(timeout=30_000)
+            expect(hover.first).to_contain_text("Per-request context")
+            expect(hover.first).to_contain_text(f"{CANONICAL}: Optional[str] = None")
+            page.screenshot(path=str(shots / "vscode-hover.png"))
+            page.keyboard.press("Escape")
+
+            # The quick fix, from the light bulb menu (Ctrl+.).
+            page.keyboard.press("Control+.")
+            action = page.locator(".action-widget .monaco-list-row", has_text=f"contract-lsp (CL002): Rename '{KEYWORD}'")
+            expect(action.first).to_be_visible(timeout=30_000)
+            page.screenshot(path=str(shots / "vscode-quickfix.png"))
+            action.first.click()
+
+            # The diagnostic goes; saving writes the canonical keyword to disk.
+            expect(problem).to_have_count(0, timeout=30_000)
+            page.keyboard.press("Control+S")
+            deadline = time.monotonic() + 15
+            while KEYWORD in source.read_text() and time.monotonic() < deadline:
+                time.sleep(0.2)
+            text = source.read_text()
+            assert KEYWORD not in text and f"{CANONICAL}=" in text
+        except Exception as exc:
+            page.screenshot(path=str(tmp_path / "failure.png"))
+            raise AssertionError(f"{exc}\n--- code-server log (tail) ---\n{log.read_text()[-3000:]}") from exc
+        finally:
+            browser.close()
