@@ -165,50 +165,54 @@ def test_version():
     assert proc.returncode == 0 and proc.stdout.startswith("contract-lsp ")
 
 
+# Sender <- Base <- Mid <- Leaf, one module each: each file names only the class above it.
+CHAIN = {
+    "contracts/p.yaml": """
+        version: 1
+        contracts:
+          - name: Sender
+            kind: protocol
+            target: pkg.proto.Sender
+            methods:
+              - {name: send, async: true, parameters: [data]}
+              - {name: close}
+    """,
+    "pkg/__init__.py": "",
+    "pkg/proto.py": """
+        from typing import Protocol
+
+        class Sender(Protocol):
+            async def send(self, data): ...
+            def close(self): ...
+    """,
+    "pkg/base.py": """
+        from pkg.proto import Sender
+
+        class Base(Sender):
+            async def send(self, data):
+                return data
+    """,
+    "pkg/mid.py": """
+        from pkg.base import Base
+
+        class Mid(Base):
+            def close(self):
+                pass
+    """,
+    "pkg/leaf.py": """
+        from pkg.mid import Mid
+
+        class Leaf(Mid):
+            def send(self, data):
+                return data
+    """,
+}
+
+
 def test_implementations_through_a_chain_of_files_are_checked(tmp_path):
     """``leaf.py`` names neither the protocol nor its contract, only ``Mid``, which names only
     ``Base``: the check must learn ``Base`` then ``Mid`` are implementations to reach it."""
-    write_workspace(tmp_path, {
-        "contracts/p.yaml": """
-            version: 1
-            contracts:
-              - name: Sender
-                kind: protocol
-                target: pkg.proto.Sender
-                methods:
-                  - {name: send, async: true, parameters: [data]}
-                  - {name: close}
-        """,
-        "pkg/__init__.py": "",
-        "pkg/proto.py": """
-            from typing import Protocol
-
-            class Sender(Protocol):
-                async def send(self, data): ...
-                def close(self): ...
-        """,
-        "pkg/base.py": """
-            from pkg.proto import Sender
-
-            class Base(Sender):
-                async def send(self, data):
-                    return data
-        """,
-        "pkg/mid.py": """
-            from pkg.base import Base
-
-            class Mid(Base):
-                def close(self):
-                    pass
-        """,
-        "pkg/leaf.py": """
-            from pkg.mid import Mid
-
-            class Leaf(Mid):
-                def send(self, data):
-                    return data
-        """,
-    })
+    write_workspace(tmp_path, CHAIN)
     proc = cli(tmp_path, "--check", "--format", "json")
     findings = json.loads(proc.stdout)
     assert proc.returncode == 1, proc.stderr
@@ -228,3 +232,12 @@ def test_a_file_naming_only_an_alias_made_elsewhere_is_checked(tmp_path):
     })
     proc = cli(tmp_path, "--check", "app/use.py", "--format", "json")
     assert [(f["line"], f["code"]) for f in json.loads(proc.stdout)] == [(3, "CL003")], proc.stderr
+
+
+def test_a_chain_through_a_module_outside_the_checked_files(tmp_path):
+    """Checking ``base.py`` and ``leaf.py`` only: ``Leaf`` reaches the protocol through
+    ``Mid``, defined in ``mid.py``, which this run does not check but must still follow."""
+    write_workspace(tmp_path, CHAIN)
+    proc = cli(tmp_path, "--check", "pkg/base.py", "pkg/leaf.py", "--format", "json")
+    findings = json.loads(proc.stdout)
+    assert sorted((Path(f["path"]).name, f["code"]) for f in findings) == [("base.py", "CL101"), ("leaf.py", "CL102")], proc.stderr

@@ -137,6 +137,8 @@ def run_check(args: argparse.Namespace) -> int:
     project.table  # noqa: B018
     results = []
     done: set[str] = set()
+    # workspace files this run does not check: classes there may extend what it finds
+    outside = {p: contents[p] for p in set(workspace) - set(checked) if p in contents}
     mentions = project.mentions
     to_check = [p for p in dict.fromkeys(checked) if p not in contents or mentions(contents[p])]
     while to_check:
@@ -146,10 +148,13 @@ def run_check(args: argparse.Namespace) -> int:
         batch = _run_all(to_check, args.jobs, progress)
         results.extend(batch)
         done.update(to_check)
-        found = set().union(*(r[4] for r in batch)) - project.words
+        before = project.words
+        project.derived_words |= set().union(*(r[4] for r in batch))
+        if outside:  # ``class B(A)`` in an unchecked module, for a checked ``class C(B)``
+            project.extend_words(outside)
+        found = project.words - before
         if not found:
             break
-        project.derived_words |= found
         # only the new words can bring in a file the earlier phases left out
         mentions = Mentions(found)
         to_check = [p for p in dict.fromkeys(checked) if p not in done and p in contents and mentions(contents[p])]
