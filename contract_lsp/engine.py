@@ -90,9 +90,10 @@ def check_source(
 
     ``path`` names the file (absolute or as the caller wants it printed in findings); its
     module name comes from the workspace index. ``tree`` may pass an already parsed module.
-    ``observed``, when given, receives the names of the file's classes that implement a
-    protocol contract (the CLI grows its prefilter with them). ``mentions`` is the prefilter (by default the contracts' own names, ``table.mentions``;
+    ``mentions`` is the prefilter (by default the contracts' own names, ``table.mentions``;
     the front ends pass the project's, which adds aliases and indirect implementations).
+    ``observed``, when given, receives the names of the file's classes that implement a
+    protocol contract (the CLI grows its prefilter with them).
     Raises :class:`SourceError` when the source cannot be parsed.
     """
     mentions = mentions or table.mentions
