@@ -7,6 +7,7 @@ or raises :class:`~contract_lsp.config.ConfigError`; it never prints.
 
 from __future__ import annotations
 
+import itertools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,9 @@ from .registry.model import Registry
 from .rules.context import ContractTable
 
 
+_SERIALS = itertools.count()
+
+
 @dataclass
 class Project:
     """One workspace. ``table`` follows the index: it is rebuilt when files change."""
@@ -33,6 +37,16 @@ class Project:
     derived_words: frozenset[str] = frozenset()
     _table: ContractTable | None = field(default=None, repr=False)
     _mentions: Mentions | None = field(default=None, repr=False)
+    _serial: int = field(default_factory=lambda: next(_SERIALS), repr=False)
+    _registry_serial: int = field(default=0, repr=False)
+
+    @property
+    def revision(self) -> str:
+        """A token that changes whenever a file's findings may change without its text
+        changing: another file, the registry, the prefilter's words, or (a new project) the
+        settings. The server's pull diagnostics use it in result ids (LSP 3.17 §
+        ``previousResultId``), so an unchanged workspace is not checked again."""
+        return f"{self._serial}.{self._registry_serial}.{self.index.generation}.{len(self.derived_words)}"
 
     @property
     def table(self) -> ContractTable:
@@ -70,6 +84,7 @@ class Project:
 
     def set_registry(self, registry: Registry) -> None:
         self.registry = registry
+        self._registry_serial += 1
         self._table = None
 
 

@@ -181,3 +181,22 @@ async def test_unsaved_edit_in_a_base_class_rechecks_its_open_subclass(tmp_path)
     finally:
         await client.shutdown_session()
         await client.stop()
+
+
+async def test_workspace_pull_reports_unchanged_files_by_result_id(pull_client, workspace):
+    """VS Code polls workspace/diagnostic: a second pull with the first's result ids gets
+    "unchanged" for every file; after an edit, the files come back in full."""
+    params = types.WorkspaceDiagnosticParams(previous_result_ids=[])
+    first = await pull_client.workspace_diagnostic_async(params)
+    assert first.items and all(item.kind == "full" and item.result_id for item in first.items)
+    previous = [types.PreviousResultId(uri=item.uri, value=item.result_id) for item in first.items]
+    second = await pull_client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=previous))
+    assert {item.uri for item in second.items} == {item.uri for item in first.items}
+    assert all(item.kind == "unchanged" for item in second.items)
+    # an unsaved edit changes the index: the handler's findings are new, and sent in full
+    path = workspace / "app/handler.py"
+    uri = open_doc(pull_client, path)
+    change_doc(pull_client, uri, path.read_text().replace(", connection_id=msg.conn)", ", websocket_client_id=msg.conn)"), 2)
+    third = await pull_client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=previous))
+    by_uri = {item.uri: item for item in third.items}
+    assert by_uri[uri].kind == "full" and codes(by_uri[uri].items) == [(3, "CL002")]
