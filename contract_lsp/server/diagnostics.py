@@ -5,8 +5,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import gc
 import os
 import time
 from typing import TYPE_CHECKING
@@ -16,6 +14,7 @@ from pygls.uris import from_fs_path
 
 from ..docs import rule_uri
 from ..findings import Finding
+from .collector import no_cyclic_gc
 from .documents import document_findings, is_python, lines_for, python_findings
 
 if TYPE_CHECKING:
@@ -138,7 +137,7 @@ class Diagnostics:
     async def _publish_workspace(self) -> None:
         start = time.perf_counter()
         try:
-            with _no_cyclic_gc():
+            with no_cyclic_gc():
                 swept = await self._sweep_workspaces()
         except asyncio.CancelledError:
             return
@@ -170,8 +169,6 @@ class Diagnostics:
         return swept
 
 
-
-
 async def workspace_sources(state):
     """(absolute path, text) of every readable Python file of a workspace, yielding to the
     event loop before each, so that requests about the document being typed in are answered
@@ -188,26 +185,6 @@ async def workspace_sources(state):
         except (OSError, UnicodeDecodeError, SyntaxError, LookupError):
             continue
         yield os.path.abspath(path), text
-
-
-_sweeps = 0
-
-
-@contextlib.contextmanager
-def _no_cyclic_gc():
-    """Cyclic garbage collection off while any workspace sweep runs. A sweep builds and
-    frees an AST per file; the collector would walk the workspace index again and again
-    meanwhile, for nothing (a third of the time on the stdlib, as in the CLI). Reference
-    counting still frees each tree; the collector resumes when the last sweep ends."""
-    global _sweeps
-    _sweeps += 1
-    gc.disable()
-    try:
-        yield
-    finally:
-        _sweeps -= 1
-        if _sweeps == 0:
-            gc.enable()
 
 
 def file_findings(state, path: str, text: str) -> list[Finding]:
@@ -248,7 +225,7 @@ def register(server: "ContractServer") -> None:
         previous = {r.uri: r.value for r in params.previous_result_ids or []}
         reports: list = []
         try:
-            with _no_cyclic_gc():
+            with no_cyclic_gc():
                 await _pull_workspaces(previous, reports)
         except Exception as exc:
             server.log_error("workspace/diagnostic failed", exc)

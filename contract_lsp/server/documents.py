@@ -14,6 +14,7 @@ from pygls.uris import to_fs_path
 from ..engine import SourceError, check_source
 from ..findings import Finding
 from ..rules.drift import missing_targets
+from .collector import no_cyclic_gc
 from .positions import DocumentLines
 from .session import Session, WorkspaceState
 
@@ -37,7 +38,8 @@ def python_findings(state: WorkspaceState, path: str, text: str) -> list[Finding
     if project is None:
         return []
     try:
-        return check_source(text, path, project.table, selection=project.settings, mentions=project.mentions)
+        with no_cyclic_gc():
+            return check_source(text, path, project.table, selection=project.settings, mentions=project.mentions)
     except (SourceError, RecursionError, MemoryError):
         return []
 
