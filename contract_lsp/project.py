@@ -32,9 +32,12 @@ class Project:
     settings: Settings
     registry: Registry
     index: WorkspaceIndex
-    #: extra prefilter words derived from the workspace (aliases, subclasses): see
-    #: :mod:`contract_lsp.index.mentions`.
+    #: extra prefilter words derived from the workspace: import aliases of contracted
+    #: names, which count wherever they appear (see :mod:`contract_lsp.index.mentions`)
     derived_words: frozenset[str] = frozenset()
+    #: implementation classes found in the workspace (and their aliases), which count only
+    #: where a subclass could start
+    derived_classes: frozenset[str] = frozenset()
     _table: ContractTable | None = field(default=None, repr=False)
     _mentions: Mentions | None = field(default=None, repr=False)
     _serial: int = field(default_factory=lambda: next(_SERIALS), repr=False)
@@ -46,7 +49,7 @@ class Project:
         changing: another file, the registry, the prefilter's words, or (a new project) the
         settings. The server's pull diagnostics use it in result ids (LSP 3.17 §
         ``previousResultId``), so an unchanged workspace is not checked again."""
-        return f"{self._serial}.{self._registry_serial}.{self.index.generation}.{len(self.derived_words)}"
+        return f"{self._serial}.{self._registry_serial}.{self.index.generation}.{len(self.derived_words)}.{len(self.derived_classes)}"
 
     @property
     def table(self) -> ContractTable:
@@ -62,10 +65,11 @@ class Project:
 
     @property
     def mentions(self) -> Mentions:
-        """The prefilter over :attr:`words` (rebuilt when they change)."""
-        words = self.words
-        if self._mentions is None or self._mentions.words != words:
-            self._mentions = Mentions(words)
+        """The prefilter over :attr:`words` and :attr:`derived_classes` (rebuilt when they
+        change)."""
+        words, classes = self.words, self.derived_classes - self.words
+        if self._mentions is None or self._mentions.words != words or self._mentions.classes != classes:
+            self._mentions = Mentions(words, classes)
         return self._mentions
 
     def expand_words(self, contents: dict[str, bytes], confirm: set[str] | None = None) -> None:
@@ -73,14 +77,19 @@ class Project:
         ``confirm`` limits the parses that confirm indirect implementations (see
         :func:`~contract_lsp.index.mentions.expand_words`)."""
         table = self.table
-        self.derived_words = expand_words(self.index, table.words, table.protocol_targets, contents, confirm=confirm) - table.words
+        found = expand_words(self.index, table.words, table.protocol_targets, contents, confirm=confirm)
+        self.derived_words = found.names - table.words
+        self.derived_classes = found.classes
 
-    def extend_words(self, contents: dict[str, bytes]) -> None:
-        """Add what ``contents`` (a few changed files) derive, keeping what others did: a
-        word that no longer stands for anything only costs a parse, never a finding."""
+    def extend_words(self, contents: dict[str, bytes], classes: Iterable[str] = ()) -> None:
+        """Add what ``contents`` (a few changed files) derive, and the implementation
+        ``classes`` a caller found itself, keeping what others did: a word that no longer
+        stands for anything only costs a parse, never a finding."""
         table = self.table
         known = table.words | self.derived_words
-        self.derived_words |= expand_words(self.index, known, table.protocol_targets, contents) - known
+        found = expand_words(self.index, known, table.protocol_targets, contents, classes=self.derived_classes | set(classes))
+        self.derived_words |= found.names - known
+        self.derived_classes = found.classes
 
     def set_registry(self, registry: Registry) -> None:
         self.registry = registry

@@ -241,3 +241,16 @@ def test_a_chain_through_a_module_outside_the_checked_files(tmp_path):
     proc = cli(tmp_path, "--check", "pkg/base.py", "pkg/leaf.py", "--format", "json")
     findings = json.loads(proc.stdout)
     assert sorted((Path(f["path"]).name, f["code"]) for f in findings) == [("base.py", "CL101"), ("leaf.py", "CL102")], proc.stderr
+
+
+def test_files_that_only_use_an_implementation_are_not_parsed(tmp_path):
+    """``Base`` implements the protocol (found while checking): a file that subclasses it is
+    parsed (here: named as skipped for its syntax error), one that only calls it is not."""
+    write_workspace(tmp_path, {
+        **CHAIN,
+        "pkg/user.py": "from pkg.base import Base\nb = Base()\ndef broken(:\n",
+        "pkg/sub.py": "from pkg.base import Base\nclass Sub(Base):\n    pass\ndef broken(:\n",
+    })
+    proc = cli(tmp_path, "--check", "--format", "json")
+    assert "sub.py: skipped: syntax error" in proc.stderr
+    assert "user.py" not in proc.stderr

@@ -41,3 +41,19 @@ def test_many_words_match_any_of_them():
 def test_lines_are_one_based_and_count_every_line_break():
     mentions = Mentions(FEW)
     assert mentions.lines("a = 1\r\nt = Thread()\rshutil.rmtree(p)\nThreadPool()\n") == {2, 3}
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (b"from pkg.mid import Mid\nm = Mid()\nprint(Mid)\n", False),  # a use: no subclass can start here
+        (b"class Leaf(Mid):\n    pass\n", True),
+        (b"class Leaf(\n    mid.Mid,\n):\n    pass\n", True),
+        (b"from pkg.mid import Mid as M\n", True),
+        (b"Base = pkg.mid.Mid\n", True),
+        (b"x = MidWay()\nclass A(Middle):\n    pass\n", False),
+        (b"t = Thread()\n", True),  # a word counts anywhere
+    ],
+)
+def test_implementation_classes_count_only_where_a_subclass_could_start(source, expected):
+    assert Mentions(["Thread"], classes=["Mid"])(source) is expected

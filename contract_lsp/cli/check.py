@@ -148,15 +148,18 @@ def run_check(args: argparse.Namespace) -> int:
         batch = _run_all(to_check, args.jobs, progress)
         results.extend(batch)
         done.update(to_check)
-        before = project.words
-        project.derived_words |= set().union(*(r[4] for r in batch))
+        words, classes = project.words, project.derived_classes
+        implementations = set().union(*(r[4] for r in batch))
         if outside:  # ``class B(A)`` in an unchecked module, for a checked ``class C(B)``
-            project.extend_words(outside)
-        found = project.words - before
-        if not found:
+            project.extend_words(outside, classes=implementations)
+        else:
+            project.derived_classes |= implementations
+        new_words = project.words - words
+        new_classes = project.derived_classes - classes - project.words
+        if not new_words and not new_classes:
             break
-        # only the new words can bring in a file the earlier phases left out
-        mentions = Mentions(found)
+        # only what is new can bring in a file the earlier phases left out
+        mentions = Mentions(new_words, new_classes)
         to_check = [p for p in dict.fromkeys(checked) if p not in done and p in contents and mentions(contents[p])]
 
     findings: list[Finding] = []

@@ -70,7 +70,7 @@ def _screen(project: Project, contract: Contract) -> Mentions:
     words = {contract.last_name, *project.derived_words}
     if isinstance(contract, ProtocolContract):
         words.update(impl.rsplit(".", 1)[-1] for impl in contract.implementations)
-    return Mentions(words)
+    return Mentions(words, project.derived_classes)
 
 
 def _innermost(spans: list[tuple[int, Range]], where: Range) -> int | None:
