@@ -49,7 +49,8 @@ class Project:
         changing: another file, the registry, the prefilter's words, or (a new project) the
         settings. The server's pull diagnostics use it in result ids (LSP 3.17 §
         ``previousResultId``), so an unchanged workspace is not checked again."""
-        return f"{self._serial}.{self._registry_serial}.{self.index.generation}.{len(self.derived_words)}.{len(self.derived_classes)}"
+        words = hash((self.derived_words, self.derived_classes))  # frozensets cache their hash
+        return f"{self._serial}.{self._registry_serial}.{self.index.generation}.{words:x}"
 
     @property
     def table(self) -> ContractTable:
