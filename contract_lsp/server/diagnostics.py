@@ -15,7 +15,7 @@ from pygls.uris import from_fs_path
 from ..docs import rule_uri
 from ..findings import Finding
 from .collector import no_cyclic_gc
-from .documents import document_findings, is_python, lines_for, python_findings
+from .documents import document_findings, is_python, lines_for, python_findings, uri_to_path
 
 if TYPE_CHECKING:
     from .app import ContractServer
@@ -209,12 +209,23 @@ def register(server: "ContractServer") -> None:
     )
     async def on_document_diagnostic(params: types.DocumentDiagnosticParams):
         await server.ready.wait()
+        uri = params.text_document.uri
+        rid = None
         try:
-            items = server.diagnostics.compute(params.text_document.uri)
+            # VS Code pulls every open document again when any of them changes
+            # (interFileDependencies): those whose text and workspace are as they were
+            # are reported unchanged without a check.
+            path = uri_to_path(uri)
+            state = server.session.workspace_for(path) if path is not None else None
+            text = server.workspace.get_text_document(uri).source
+            if state is not None and params.previous_result_id == result_id(state, text):
+                return types.RelatedUnchangedDocumentDiagnosticReport(result_id=params.previous_result_id)
+            items = server.diagnostics.compute(uri)
+            rid = result_id(state, text) if state is not None else None
         except Exception as exc:
             server.log_error("textDocument/diagnostic failed", exc)
             items = []
-        return types.RelatedFullDocumentDiagnosticReport(items=items)
+        return types.RelatedFullDocumentDiagnosticReport(items=items, result_id=rid)
 
     @server.feature(types.WORKSPACE_DIAGNOSTIC)
     async def on_workspace_diagnostic(params: types.WorkspaceDiagnosticParams):

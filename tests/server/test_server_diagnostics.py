@@ -200,3 +200,20 @@ async def test_workspace_pull_reports_unchanged_files_by_result_id(pull_client, 
     third = await pull_client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=previous))
     by_uri = {item.uri: item for item in third.items}
     assert by_uri[uri].kind == "full" and codes(by_uri[uri].items) == [(3, "CL002")]
+
+
+async def test_document_pull_reports_unchanged_until_the_text_changes(pull_client, workspace):
+    path = workspace / "app/handler.py"
+    uri = open_doc(pull_client, path)
+    ident = types.TextDocumentIdentifier(uri=uri)
+    first = await pull_client.text_document_diagnostic_async(types.DocumentDiagnosticParams(text_document=ident))
+    assert first.kind == "full" and first.result_id and codes(first.items) == [(3, "CL002"), (4, "CL003")]
+    again = await pull_client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(text_document=ident, previous_result_id=first.result_id)
+    )
+    assert again.kind == "unchanged" and again.result_id == first.result_id
+    change_doc(pull_client, uri, path.read_text().replace(", connection_id=msg.conn)", ", websocket_client_id=msg.conn)"), 2)
+    after = await pull_client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(text_document=ident, previous_result_id=first.result_id)
+    )
+    assert after.kind == "full" and codes(after.items) == [(3, "CL002")]
