@@ -64,10 +64,6 @@ def method_contract(fn: FunctionFacts, path: str) -> Method:
     return Method(fn.name, params, is_async=fn.is_async, doc=fn.docstring, mark=SourceMark(path, fn.line))
 
 
-def _has_abc_meta(cls: ClassFacts) -> bool:
-    return cls.keywords.get("metaclass", "").rsplit(".", 1)[-1] == "ABCMeta"
-
-
 def _abstract_library_class(qualname: str) -> bool:
     """``collections.abc.Mapping``, ``numbers.Number``, ``importlib.abc.Loader``: ABCs
     outside the workspace (their metaclass is ABCMeta)."""
@@ -82,14 +78,14 @@ def interface_kind(index: WorkspaceIndex, cls: ClassFacts) -> InterfaceKind | No
     abstract methods itself, else None."""
     if any(b.qualname in PROTOCOL_BASES for b in index.base_classes(cls)):
         return "protocol"
-    if not any(fn.is_abstract for fn in cls.methods.values()):
+    if not cls.declares_abstract_methods:
         return None
-    if _has_abc_meta(cls):
+    if cls.has_abc_metaclass:
         return "abc"
     for base, _depth in index.ancestors(cls):
         if base.qualname in _ABC_BASES or _abstract_library_class(base.qualname):
             return "abc"
-        if base.kind == "class" and isinstance(base.facts, ClassFacts) and _has_abc_meta(base.facts):
+        if base.kind == "class" and isinstance(base.facts, ClassFacts) and base.facts.has_abc_metaclass:
             return "abc"
     return None
 

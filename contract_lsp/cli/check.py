@@ -32,7 +32,7 @@ _PROJECT: Project | None = None
 _CONTENTS: dict[str, bytes] = {}
 
 
-Result = tuple[str, list[Finding], "str | None", "str | None", set]
+Result = tuple[str, list[Finding], "str | None", "str | None", "set[str]"]
 
 
 def _check_one(path: str) -> Result:
@@ -129,7 +129,7 @@ def run_check(args: argparse.Namespace) -> int:
     opened = open_cli_workspace(args, checking=True)
     if isinstance(opened, int):
         return opened
-    cwd, project, checked, workspace = opened.cwd, opened.project, opened.checked, opened.workspace
+    cwd, project, checked = opened.cwd, opened.project, opened.checked
     settings = project.settings
     contents = opened.contents
     _PROJECT, _CONTENTS = project, contents
@@ -138,7 +138,7 @@ def run_check(args: argparse.Namespace) -> int:
     results = []
     done: set[str] = set()
     # workspace files this run does not check: classes there may extend what it finds
-    outside = {p: contents[p] for p in set(workspace) - set(checked) if p in contents}
+    outside = opened.outside
     mentions = project.mentions
     to_check = [p for p in dict.fromkeys(checked) if p not in contents or mentions(contents[p])]
     while to_check:
@@ -149,13 +149,11 @@ def run_check(args: argparse.Namespace) -> int:
         results.extend(batch)
         done.update(to_check)
         words, classes = project.words, project.derived_classes
-        implementations = set().union(*(r[4] for r in batch))
-        if outside:  # ``class B(A)`` in an unchecked module, for a checked ``class C(B)``
-            project.extend_words(outside, classes=implementations)
-        else:
-            project.derived_classes |= implementations
+        # what this batch found, and what it makes of classes outside the run
+        # (``class B(A)`` in an unchecked module, for a checked ``class C(B)``)
+        project.extend_words(outside, classes=set().union(*(r[4] for r in batch)))
         new_words = project.words - words
-        new_classes = project.derived_classes - classes - project.words
+        new_classes = project.derived_classes - classes
         if not new_words and not new_classes:
             break
         # only what is new can bring in a file the earlier phases left out

@@ -27,6 +27,12 @@ class CliWorkspace:
     workspace: list[str]  # absolute paths of every Python file of the workspace
     contents: dict[str, bytes]  # their bytes, read once
 
+    @property
+    def outside(self) -> dict[str, bytes]:
+        """Path -> bytes of the workspace's readable files the command is not about."""
+        checked = set(self.checked)
+        return {p: data for p, data in self.contents.items() if p not in checked}
+
 
 def read_bytes(path: str) -> bytes | None:
     try:
@@ -73,6 +79,7 @@ def open_cli_workspace(args: argparse.Namespace, *, require_contracts: bool = Tr
         print(f"contract-lsp: no contracts found (looked in {looked}); pass --contracts PATH", file=sys.stderr)
         return 2
     contents = {p: data for p in dict.fromkeys([*checked, *workspace]) if (data := read_bytes(p)) is not None}
+    opened = CliWorkspace(cwd, root, project, checked, workspace, contents)
     # aliases and indirect implementations join the prefilter
-    project.expand_words(contents, confirm=set(workspace) - set(checked) if checking else None)
-    return CliWorkspace(cwd, root, project, checked, workspace, contents)
+    project.expand_words(contents, confirm=set(opened.outside) if checking else None)
+    return opened

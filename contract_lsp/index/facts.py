@@ -110,6 +110,16 @@ class ClassFacts:
     def is_dataclass(self) -> bool:
         return any(d.rsplit(".", 1)[-1] == "dataclass" for d in self.decorators)
 
+    @property
+    def declares_abstract_methods(self) -> bool:
+        """An ``@abstractmethod`` (or abstract property) in the class's own body."""
+        return any(fn.is_abstract for fn in self.methods.values())
+
+    @property
+    def has_abc_metaclass(self) -> bool:
+        """``metaclass=ABCMeta`` (or ``abc.ABCMeta``) among the class keywords."""
+        return self.keywords.get("metaclass", "").rsplit(".", 1)[-1] == "ABCMeta"
+
 
 @dataclass
 class ModuleFacts:

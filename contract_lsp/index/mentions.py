@@ -84,7 +84,7 @@ class Mentions:
         if self._mentions_word(data):
             return True
         screen = self._class_screen
-        return screen is not None and screen(data) and refers_to(data, self.classes)
+        return screen is not None and screen(data) and _refers_to(data, self.classes)
 
     def _mentions_word(self, data: bytes) -> bool:
         if not self._needles:
@@ -139,7 +139,7 @@ def _aliases(data: bytes, words: set[str] | frozenset[str]) -> dict[str, str]:
     return found
 
 
-def refers_to(data: bytes, classes: frozenset[str]) -> bool:
+def _refers_to(data: bytes, classes: frozenset[str]) -> bool:
     """True when ``data`` names one of ``classes`` where a subclass or another name for it
     can start: a class header's bases, an import alias, an assignment's value."""
     if _has_class_on(data, classes) or _aliases(data, classes):

@@ -46,11 +46,7 @@ def _declared_abstract(cls: ClassFacts, direct: list[Resolved]) -> bool:
     or names ``abc.ABC`` / ``metaclass=ABCMeta`` itself (``class BaseManager(Proto, ABC)``).
     Python refuses to instantiate such a class, so a method it leaves out is no bug; a
     subclass that never marks itself abstract is the implementation that must be complete."""
-    if any(fn.is_abstract for fn in cls.methods.values()):
-        return True
-    if cls.keywords.get("metaclass", "").rsplit(".", 1)[-1] == "ABCMeta":
-        return True
-    return any(b.qualname == "abc.ABC" for b in direct)
+    return cls.declares_abstract_methods or cls.has_abc_metaclass or any(b.qualname == "abc.ABC" for b in direct)
 
 
 def _available_methods(ctx: CheckContext, cls: ClassFacts, protocol_targets: set[str]) -> tuple[dict[str, FunctionFacts | None], bool]:

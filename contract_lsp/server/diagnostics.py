@@ -159,7 +159,7 @@ class Diagnostics:
                 if uri is None or uri in self.server.workspace.text_documents:
                     continue
                 swept += 1
-                findings = file_findings(state, path, text)
+                findings = python_findings(state, path, text)
                 if findings or uri in self.published:
                     lines = lines_for(text, self.server.workspace.position_encoding)
                     self.server.text_document_publish_diagnostics(
@@ -187,15 +187,6 @@ async def workspace_sources(state):
         yield os.path.abspath(path), text
 
 
-def file_findings(state, path: str, text: str) -> list[Finding]:
-    """Findings of one workspace file; none, with no parse, when its text mentions no
-    contracted name."""
-    project = state.project
-    if project is None or not project.mentions(text):
-        return []
-    return python_findings(state, path, text)
-
-
 def result_id(state, text: str) -> str:
     """The pull result id of a file's findings: equal ids mean equal findings."""
     project = state.project
@@ -216,15 +207,14 @@ def register(server: "ContractServer") -> None:
             # (interFileDependencies): those whose text and workspace are as they were
             # are reported unchanged without a check.
             path = uri_to_path(uri)
-            state = server.session.workspace_for(path) if path is not None else None
-            text = server.workspace.get_text_document(uri).source
-            if state is not None and params.previous_result_id == result_id(state, text):
-                return types.RelatedUnchangedDocumentDiagnosticReport(result_id=params.previous_result_id)
+            if path is not None:
+                rid = result_id(server.session.workspace_for(path), server.workspace.get_text_document(uri).source)
+                if params.previous_result_id == rid:
+                    return types.RelatedUnchangedDocumentDiagnosticReport(result_id=rid)
             items = server.diagnostics.compute(uri)
-            rid = result_id(state, text) if state is not None else None
         except Exception as exc:
             server.log_error("textDocument/diagnostic failed", exc)
-            items = []
+            items, rid = [], None  # no id: the next pull checks again
         return types.RelatedFullDocumentDiagnosticReport(items=items, result_id=rid)
 
     @server.feature(types.WORKSPACE_DIAGNOSTIC)
@@ -258,7 +248,7 @@ def register(server: "ContractServer") -> None:
                 if previous.get(uri) == rid:
                     reports.append(types.WorkspaceUnchangedDocumentDiagnosticReport(uri=uri, result_id=rid, version=version))
                     continue
-                findings = file_findings(state, path, text)
+                findings = python_findings(state, path, text)
                 lines = lines_for(text, server.workspace.position_encoding)
                 reports.append(
                     types.WorkspaceFullDocumentDiagnosticReport(
