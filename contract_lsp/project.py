@@ -38,6 +38,8 @@ class Project:
     #: implementation classes found in the workspace (and their aliases), which count only
     #: where a subclass could start
     derived_classes: frozenset[str] = frozenset()
+    #: words that an import alias in the workspace binds to another word
+    rebound_words: frozenset[str] = frozenset()
     _table: ContractTable | None = field(default=None, repr=False)
     _mentions: Mentions | None = field(default=None, repr=False)
     _serial: int = field(default_factory=lambda: next(_SERIALS), repr=False)
@@ -49,7 +51,7 @@ class Project:
         changing: another file, the registry, the prefilter's words, or (a new project) the
         settings. The server's pull diagnostics use it in result ids (LSP 3.17 §
         ``previousResultId``), so an unchanged workspace is not checked again."""
-        words = hash((self.derived_words, self.derived_classes))  # frozensets cache their hash
+        words = hash((self.derived_words, self.derived_classes, self.rebound_words))  # frozensets cache their hash
         return f"{self._serial}.{self._registry_serial}.{self.index.generation}.{words:x}"
 
     @property
@@ -69,8 +71,9 @@ class Project:
         """The prefilter over :attr:`words` and :attr:`derived_classes` (rebuilt when they
         change)."""
         words, classes = self.words, self.derived_classes - self.words
-        if self._mentions is None or self._mentions.words != words or self._mentions.classes != classes:
-            self._mentions = Mentions(words, classes)
+        current = self._mentions
+        if current is None or current.words != words or current.classes != classes or current.rebound != self.rebound_words & words:
+            self._mentions = Mentions(words, classes, self.rebound_words)
         return self._mentions
 
     def expand_words(self, contents: dict[str, bytes], confirm: set[str] | None = None) -> None:
@@ -81,6 +84,7 @@ class Project:
         found = expand_words(self.index, table.words, table.protocol_targets, contents, confirm=confirm)
         self.derived_words = found.names - table.words
         self.derived_classes = found.classes
+        self.rebound_words = found.rebound
 
     def extend_words(self, contents: dict[str, bytes], classes: Iterable[str] = ()) -> None:
         """Add what ``contents`` (a few changed files) derive, and the implementation
@@ -91,6 +95,7 @@ class Project:
         found = expand_words(self.index, known, table.protocol_targets, contents, classes=self.derived_classes | set(classes))
         self.derived_words |= found.names - known
         self.derived_classes = found.classes
+        self.rebound_words |= found.rebound
 
     def set_registry(self, registry: Registry) -> None:
         self.registry = registry

@@ -48,9 +48,12 @@ class Mentions:
     bases, an import alias or an assignment (see the module's docstring).
     """
 
-    def __init__(self, words: Iterable[str], classes: Iterable[str] = ()) -> None:
+    def __init__(self, words: Iterable[str], classes: Iterable[str] = (), rebound: Iterable[str] = ()) -> None:
         self.words = frozenset(w for w in words if w)
         self.classes = frozenset(c for c in classes if c) - self.words
+        #: words that an import somewhere also binds to another word (``from .ctx import
+        #: make as Handler``): what they stand for is only known after a parse
+        self.rebound = frozenset(rebound) & self.words
         self._class_screen = Mentions(self.classes) if self.classes else None
         self._needles = [w.encode("utf-8") for w in sorted(self.words, key=len, reverse=True)]
         # A file without ``Handler`` anywhere has no ``StreamHandler`` either: the first,
@@ -60,6 +63,10 @@ class Mentions:
         # Past a handful of words one regex pass beats a pass per word (30 class names of
         # the stdlib: 0.19 s against 0.31 s over 1,788 files); below, memchr wins.
         self._screen_regex = re.compile(b"|".join(map(re.escape, self._screen))) if len(self._screen) > 8 else None
+
+    def offsets(self, data: bytes, word: str) -> list[int]:
+        """Byte offsets in ``data`` where ``word`` appears as a whole identifier."""
+        return self._offsets(data, word.encode("utf-8"), False)
 
     def _offsets(self, data: bytes, needle: bytes, first_only: bool) -> list[int]:
         found, start, size = [], 0, len(needle)
@@ -81,8 +88,11 @@ class Mentions:
         or refers to one of the classes in a class header, an import alias or an assignment."""
         if isinstance(data, str):
             data = data.encode("utf-8", errors="surrogatepass")
-        if self._mentions_word(data):
-            return True
+        return self._mentions_word(data) or self.refers_to_class(data)
+
+    def refers_to_class(self, data: bytes) -> bool:
+        """True when ``data`` names one of the classes in a class header, an import alias or
+        an assignment (where a subclass or another name for it could start)."""
         screen = self._class_screen
         return screen is not None and screen(data) and _refers_to(data, self.classes)
 
@@ -162,6 +172,8 @@ class Expansion(NamedTuple):
 
     names: frozenset[str]
     classes: frozenset[str]
+    #: names already counted that an import alias binds to another of them
+    rebound: frozenset[str] = frozenset()
 
 
 def expand_words(
@@ -184,6 +196,7 @@ def expand_words(
     names = set(words)
     known = set(classes) - names
     fresh = names | known
+    rebound: set[str] = set()
     for _ in range(max_rounds):
         if not fresh:
             break
@@ -196,6 +209,8 @@ def expand_words(
             current = names | known
             for alias, name in _aliases(data, current).items():
                 (new_classes if name in known else new_names).add(alias)
+                if alias in current and alias != name:
+                    rebound.add(alias)
             if targets and (confirm is None or path in confirm) and _has_class_on(data, current):
                 new_classes |= _implementations_in(index, path, current, targets)
         new_names -= names
@@ -203,7 +218,7 @@ def expand_words(
         names |= new_names
         known |= new_classes
         fresh = new_names | new_classes
-    return Expansion(frozenset(names), frozenset(known))
+    return Expansion(frozenset(names), frozenset(known), frozenset(rebound))
 
 
 def _implementations_in(index: WorkspaceIndex, path: str, words: set[str], targets: set[str]) -> set[str]:
