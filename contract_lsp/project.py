@@ -76,15 +76,18 @@ class Project:
             self._mentions = Mentions(words, classes, self.rebound_words)
         return self._mentions
 
-    def expand_words(self, contents: dict[str, bytes], confirm: set[str] | None = None) -> None:
+    def expand_words(self, contents: dict[str, bytes], confirm: set[str] | None = None) -> frozenset[str] | None:
         """Grow the prefilter over the workspace's sources (absolute path -> bytes);
         ``confirm`` limits the parses that confirm indirect implementations (see
-        :func:`~contract_lsp.index.mentions.expand_words`)."""
+        :func:`~contract_lsp.index.mentions.expand_words`). Returns the paths of
+        ``contents`` that may pass :attr:`mentions` (None: any may), so that a caller need
+        not screen the others again."""
         table = self.table
         found = expand_words(self.index, table.words, table.protocol_targets, contents, confirm=confirm)
         self.derived_words = found.names - table.words
         self.derived_classes = found.classes
         self.rebound_words = found.rebound
+        return found.matched
 
     def extend_words(self, contents: dict[str, bytes], classes: Iterable[str] = ()) -> None:
         """Add what ``contents`` (a few changed files) derive, and the implementation

@@ -30,17 +30,22 @@ _PARALLEL_THRESHOLD = 48
 # State shared with forked workers (copy-on-write): set once before the pool starts.
 _PROJECT: Project | None = None
 _CONTENTS: dict[str, bytes] = {}
+#: The screen of a later phase: its files are screened in the workers, in parallel.
+_SCREEN: Mentions | None = None
 
 
 Result = tuple[str, list[Finding], "str | None", "str | None", "set[str]"]
 
 
-def _check_one(path: str) -> Result:
+def _check_one(path: str) -> Result | None:
     """Check one file: (path, findings, text or None, error or None, names of its classes
-    that implement a protocol). Runs in workers."""
+    that implement a protocol); None when the phase's screen passes over it. Runs in
+    workers."""
     project = _PROJECT
     assert project is not None
     data = _CONTENTS.get(path)
+    if _SCREEN is not None and (data is None or not _SCREEN(data)):
+        return None
     if data is None:
         data = read_bytes(path)
         if data is None:
@@ -79,7 +84,7 @@ def _check_newer_grammar(text: str, path: str, error: SourceError) -> list[Findi
 
 
 def _check_chunk(paths: list[str]) -> list[Result]:
-    return [_check_one(p) for p in paths]
+    return [r for r in map(_check_one, paths) if r is not None]
 
 
 def _run_all(paths: list[str], jobs: int | None, progress: bool) -> list[Result]:
@@ -100,13 +105,15 @@ def _run_all(paths: list[str], jobs: int | None, progress: bool) -> list[Result]
         size = max(2, len(paths) // (workers * 16))
         chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            for chunk_results in pool.map(_check_chunk, chunks):
+            for chunk, chunk_results in zip(chunks, pool.map(_check_chunk, chunks)):
                 results.extend(chunk_results)
                 if bar is not None:
-                    bar.update(len(chunk_results))
+                    bar.update(len(chunk))
     else:
         for path in paths:
-            results.append(_check_one(path))
+            result = _check_one(path)
+            if result is not None:
+                results.append(result)
             if bar is not None:
                 bar.update(1)
     if bar is not None:
@@ -122,7 +129,8 @@ def _display(path: str, cwd: Path) -> str:
 
 def run_check(args: argparse.Namespace) -> int:
     """The ``--check`` mode; returns the exit status."""
-    global _PROJECT, _CONTENTS
+    global _PROJECT, _CONTENTS, _SCREEN
+    _SCREEN = None  # the first phase's files are screened here, below
     # A one-shot run that builds millions of AST nodes and frees them with their files:
     # the cyclic collector would walk them again and again for nothing (~30% of the time).
     gc.disable()
@@ -140,14 +148,16 @@ def run_check(args: argparse.Namespace) -> int:
     # workspace files this run does not check: classes there may extend what it finds
     outside = opened.outside
     mentions = project.mentions
-    to_check = [p for p in dict.fromkeys(checked) if p not in contents or mentions(contents[p])]
+    # the expansion screened every file already: only those it matched need a second look
+    screened = opened.mentioning
+    to_check = [p for p in dict.fromkeys(checked) if p not in contents or ((screened is None or p in screened) and mentions(contents[p]))]
     while to_check:
         # Checking a file finds its classes that implement protocols; files that name only
         # those classes (``class Impl(Base)``) can have findings too: check them next.
         progress = sys.stderr.isatty() and not args.no_progress and len(to_check) > 200
         batch = _run_all(to_check, args.jobs, progress)
         results.extend(batch)
-        done.update(to_check)
+        done.update(r[0] for r in batch)
         words, classes = project.words, project.derived_classes
         # what this batch found, and what it makes of classes outside the run
         # (``class B(A)`` in an unchecked module, for a checked ``class C(B)``)
@@ -156,9 +166,10 @@ def run_check(args: argparse.Namespace) -> int:
         new_classes = project.derived_classes - classes
         if not new_words and not new_classes:
             break
-        # only what is new can bring in a file the earlier phases left out
-        mentions = Mentions(new_words, new_classes)
-        to_check = [p for p in dict.fromkeys(checked) if p not in done and p in contents and mentions(contents[p])]
+        # only what is new can bring in a file the earlier phases left out; the workers
+        # screen the rest for it (a pass over most of the bytes: in parallel)
+        _SCREEN = Mentions(new_words, new_classes)
+        to_check = [p for p in dict.fromkeys(checked) if p not in done and p in contents]
 
     findings: list[Finding] = []
     texts: dict[str, str] = {}

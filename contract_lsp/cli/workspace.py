@@ -26,6 +26,8 @@ class CliWorkspace:
     checked: list[str]  # absolute paths of the files the command is about
     workspace: list[str]  # absolute paths of every Python file of the workspace
     contents: dict[str, bytes]  # their bytes, read once
+    #: the paths whose bytes may pass the project's prefilter (None: any may)
+    mentioning: frozenset[str] | None = None
 
     @property
     def outside(self) -> dict[str, bytes]:
@@ -81,5 +83,5 @@ def open_cli_workspace(args: argparse.Namespace, *, require_contracts: bool = Tr
     contents = {p: data for p in dict.fromkeys([*checked, *workspace]) if (data := read_bytes(p)) is not None}
     opened = CliWorkspace(cwd, root, project, checked, workspace, contents)
     # aliases and indirect implementations join the prefilter
-    project.expand_words(contents, confirm=set(opened.outside) if checking else None)
+    opened.mentioning = project.expand_words(contents, confirm=set(opened.outside) if checking else None)
     return opened

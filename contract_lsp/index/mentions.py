@@ -174,6 +174,9 @@ class Expansion(NamedTuple):
     classes: frozenset[str]
     #: names already counted that an import alias binds to another of them
     rebound: frozenset[str] = frozenset()
+    #: the paths that mention any of ``names`` or ``classes`` as an identifier (anywhere: a
+    #: superset of what :class:`Mentions` over them admits); None when not known
+    matched: frozenset[str] | None = None
 
 
 def expand_words(
@@ -197,6 +200,7 @@ def expand_words(
     known = set(classes) - names
     fresh = names | known
     rebound: set[str] = set()
+    matched: set[str] = set()
     for _ in range(max_rounds):
         if not fresh:
             break
@@ -206,6 +210,7 @@ def expand_words(
         for path, data in contents.items():
             if not mentions(data):
                 continue
+            matched.add(path)
             current = names | known
             for alias, name in _aliases(data, current).items():
                 (new_classes if name in known else new_names).add(alias)
@@ -218,7 +223,8 @@ def expand_words(
         names |= new_names
         known |= new_classes
         fresh = new_names | new_classes
-    return Expansion(frozenset(names), frozenset(known), frozenset(rebound))
+    # each name was looked for in the round it was new, unless the rounds ran out first
+    return Expansion(frozenset(names), frozenset(known), frozenset(rebound), None if fresh else frozenset(matched))
 
 
 def _implementations_in(index: WorkspaceIndex, path: str, words: set[str], targets: set[str]) -> set[str]:
