@@ -261,3 +261,32 @@ def test_noqa_suppresses_named_codes_only(workspace):
 def test_files_without_contracted_names_are_not_even_parsed(workspace):
     # A syntax error would raise if the file were parsed; the prefilter skips it.
     assert run(workspace, "app/broken.py", "def (:\n") == []
+
+
+def test_a_target_reexported_under_another_name_is_checked_under_both(tmp_path):
+    """``target: pkg.Ctx`` where ``pkg`` re-exports ``UserExecutionContext as Ctx``: calls
+    by the defining name resolve to the same target, and drift is reported at the
+    definition, whose file never says ``Ctx``."""
+    root = write_workspace(tmp_path, {
+        "contracts/c.yaml": """
+            version: 1
+            contracts:
+              - name: Ctx
+                kind: callable
+                target: pkg.Ctx
+                parameters:
+                  - {name: user_id, required: true}
+                  - {name: request_id}
+        """,
+        "pkg/__init__.py": "from .context import UserExecutionContext as Ctx\n",
+        "pkg/context.py": "class UserExecutionContext:\n    def __init__(self, user_id):\n        pass\n",
+        "app/use.py": (
+            "from pkg.context import UserExecutionContext\n"
+            "UserExecutionContext(user_id=1, bogus=2)\n"
+            "from pkg import Ctx\n"
+            "Ctx(user_id=1, bogus=3)\n"
+        ),
+    })
+    found = check_workspace(root)
+    assert codes_at(found["app/use.py"]) == [(2, 33, "CL001"), (4, 16, "CL001")]
+    assert codes_at(found["pkg/context.py"]) == [(1, 7, "CL201")]

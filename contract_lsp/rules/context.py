@@ -35,7 +35,11 @@ class ContractTable:
         for contract in registry.contracts:
             target = index.resolve(contract.target)
             self.resolved[contract.name] = target
+            # the name as the contract writes it and as it is defined: a target re-exported
+            # under another name (``from .context import Ctx as Context``) is called, and
+            # defined (CL201), under its own
             words.add(contract.last_name)
+            words.add(target.qualname.rsplit(".", 1)[-1])
             if isinstance(contract, CallableContract):
                 self.callables.setdefault(target.qualname, []).append(contract)
                 if contract.match == "name":
@@ -43,8 +47,8 @@ class ContractTable:
             else:
                 self.protocols.setdefault(target.qualname, []).append(contract)
                 for impl in contract.implementations:
-                    words.add(impl.rsplit(".", 1)[-1])
                     canonical = index.resolve(impl).qualname
+                    words.update((impl.rsplit(".", 1)[-1], canonical.rsplit(".", 1)[-1]))
                     self.implementations.setdefault(canonical, []).append(contract)
         self.words: frozenset[str] = frozenset(words)
         self._mentions: Mentions | None = None
