@@ -57,3 +57,9 @@ def test_lines_are_one_based_and_count_every_line_break():
 )
 def test_implementation_classes_count_only_where_a_subclass_could_start(source, expected):
     assert Mentions(["Thread"], classes=["Mid"])(source) is expected
+
+
+@pytest.mark.parametrize("words", [FEW, MANY], ids=["few words", "many words"])
+def test_occurrences_are_whole_identifiers_in_order(words):
+    data = b"t = Thread()\nThreadPool(); MyThread()\nshutil.rmtree(p)  # Thread\n"
+    assert Mentions(words).occurrences(data) == [(4, "Thread"), (45, "rmtree"), (58, "Thread")]
