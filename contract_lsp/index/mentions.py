@@ -17,7 +17,7 @@ to parse a file, and on the standard library that spares 42 of 49 such files.
 from __future__ import annotations
 
 import re
-from typing import Iterable, NamedTuple
+from typing import Iterable, Iterator, NamedTuple
 
 from .workspace import WorkspaceIndex
 
@@ -27,13 +27,17 @@ _IDENT = rb"[A-Za-z_][A-Za-z0-9_]*"
 # the user") in comments must not count, hence the import statement around it.
 _IMPORT = re.compile(rb"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]+(\([^)]*\)|[^\n]*)", re.M)
 _ALIAS = re.compile(rb"\b(" + _IDENT + rb")[ \t]+as[ \t]+(" + _IDENT + rb")")
-_CLASS_HEADER = re.compile(rb"^[ \t]*class[ \t]+" + _IDENT + rb"[ \t]*\(([^)]*)\)", re.M)
+# the bases may hold a call or two (``class C(make(), Protocol)``): one level of nesting
+_CLASS_HEADER = re.compile(rb"^[ \t]*class[ \t]+" + _IDENT + rb"[ \t]*\(((?:[^()]|\([^()]*\))*)\)", re.M)
 _WORD = re.compile(_IDENT)
 #: ``= Name`` or ``= module.Name`` ending the line: a class bound to another name
 #: (``Base = StreamHandler``), not called (``h = StreamHandler()``)
 _ASSIGNED = rb"=[ \t]*(?:" + _IDENT + rb"\.)*("
 _ASSIGNED_END = rb")[ \t]*(?:#[^\n]*)?\r?$"
 
+
+#: Up to this many words, a ``bytes.find`` pass per word; past it, one regex pass for all.
+_FEW = 8
 
 _IDENT_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
@@ -62,25 +66,30 @@ class Mentions:
         self._screen = [n for i, n in enumerate(shortest) if not any(m in n for m in shortest[:i])]
         # Past a handful of words one regex pass beats a pass per word (30 class names of
         # the stdlib: 0.19 s against 0.31 s over 1,788 files); below, memchr wins.
-        self._screen_regex = re.compile(b"|".join(map(re.escape, self._screen))) if len(self._screen) > 8 else None
+        self._screen_regex = re.compile(b"|".join(map(re.escape, self._screen))) if len(self._screen) > _FEW else None
         self._word_regex: re.Pattern[bytes] | None = None
 
     def occurrences(self, data: bytes) -> list[tuple[int, str]]:
         """(byte offset, word) for each place ``data`` names one of the words as a whole
         identifier, in order."""
+        if len(self._needles) <= _FEW:
+            # a memchr pass per word beats one regex pass for a few words
+            found = [(o, n.decode("utf-8")) for n in self._needles for o in self._offsets(data, n, False)]
+            return sorted(found)
+        return [(m.start(), m.group().decode("utf-8")) for m in self._whole_words(data)]
+
+    def _whole_words(self, data: bytes) -> Iterator[re.Match[bytes]]:
+        """The whole-identifier matches of the words in ``data``, in order: one regex pass,
+        for many words. A match refused for the byte before it hides no other: a word that
+        starts inside it has an identifier byte before it too."""
         if self._word_regex is None:
-            # one pass over the bytes for many words; a memchr pass per word for a few
-            if len(self._needles) <= 8:
-                found = [(o, n.decode("utf-8")) for n in self._needles for o in self._offsets(data, n, False)]
-                return sorted(found)
             # longest first; no look-behind, which would cost the regex its first-byte scan
             alternation = b"|".join(map(re.escape, self._needles))
             self._word_regex = re.compile(rb"(?:" + alternation + rb")(?![A-Za-z0-9_])")
-        return [
-            (m.start(), m.group().decode("utf-8"))
-            for m in self._word_regex.finditer(data)
-            if m.start() == 0 or data[m.start() - 1] not in _IDENT_BYTES
-        ]
+        for match in self._word_regex.finditer(data):
+            start = match.start()
+            if start == 0 or data[start - 1] not in _IDENT_BYTES:
+                yield match
 
     def _offsets(self, data: bytes, needle: bytes, first_only: bool) -> list[int]:
         found, start, size = [], 0, len(needle)
@@ -108,7 +117,7 @@ class Mentions:
         """True when ``data`` names one of the classes in a class header, an import alias or
         an assignment (where a subclass or another name for it could start)."""
         screen = self._class_screen
-        return screen is not None and screen(data) and _refers_to(data, self.classes)
+        return screen is not None and screen(data) and refers_to_classes(data, self.classes)
 
     def _mentions_word(self, data: bytes) -> bool:
         if not self._needles:
@@ -118,6 +127,8 @@ class Mentions:
                 return False
         elif not any(n in data for n in self._screen):
             return False
+        if len(self._needles) > _FEW:
+            return next(self._whole_words(data), None) is not None
         return any(self._offsets(data, n, True) for n in self._needles)
 
     def lines(self, text: str) -> set[int]:
@@ -138,21 +149,34 @@ class Mentions:
         return found
 
 
-_AS_AFTER = re.compile(rb"[ \t]+as[ \t]")
-
-
-def _occurrences(data: bytes, needle: bytes):
-    start = 0
-    while (i := data.find(needle, start)) >= 0:
-        yield i
-        start = i + 1
+def _may_alias(data: bytes, words: set[str] | frozenset[str]) -> bool:
+    """Whether one of ``words`` is followed by `` as `` somewhere in ``data``: a screen
+    for :func:`_aliases`. The bytes hold few `` as ``-s (12,000 in the 31 MB of the
+    standard library): finding them and reading the name before each is one memchr pass,
+    where a pass per word, or a regex of all words, costs ~10x that with many words. Names
+    are ASCII identifiers here, as in ``_ALIAS``."""
+    for keyword in (b" as", b"\tas"):
+        start = 0
+        while (i := data.find(keyword, start)) >= 0:
+            start = i + 1
+            if data[i + 3 : i + 4] not in (b" ", b"\t"):
+                continue  # `` ask``, ``x as`` at the end
+            end = i
+            while end > 0 and data[end - 1] in b" \t":
+                end -= 1
+            begin = end
+            while begin > 0 and data[begin - 1] in _IDENT_BYTES:
+                begin -= 1
+            if begin < end and data[begin:end].decode("ascii") in words:
+                return True
+    return False
 
 
 def _aliases(data: bytes, words: set[str] | frozenset[str]) -> dict[str, str]:
     """``{alias: name}`` for each ``name as alias`` of ``words`` in the import statements."""
-    # Most files that mention a word never alias it: looking after each occurrence for
-    # " as " (memchr speed) spares them the scan of every import statement (~0.5 ms a file).
-    if not any(_AS_AFTER.match(data, i + len(w)) for w in map(str.encode, words) for i in _occurrences(data, w)):
+    # Most files that mention a word never alias it: the screen spares them the scan of
+    # every import statement (~0.5 ms a file).
+    if not _may_alias(data, words):
         return {}
     found = {}
     for statement in _IMPORT.finditer(data):
@@ -163,7 +187,7 @@ def _aliases(data: bytes, words: set[str] | frozenset[str]) -> dict[str, str]:
     return found
 
 
-def _refers_to(data: bytes, classes: frozenset[str]) -> bool:
+def refers_to_classes(data: bytes, classes: frozenset[str]) -> bool:
     """True when ``data`` names one of ``classes`` where a subclass or another name for it
     can start: a class header's bases, an import alias, an assignment's value."""
     if _has_class_on(data, classes) or _aliases(data, classes):
