@@ -39,6 +39,7 @@ def main() -> int:
     parser.add_argument("tree", nargs="?", default=sysconfig.get_path("stdlib"))
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--generic", action="store_true", help="add the contracts on generic names (sub, split, run)")
+    parser.add_argument("--discover", action="store_true", help='also discover = ["protocols"]: every Protocol and ABC of the tree is a contract')
     args = parser.parse_args()
     tree = Path(args.tree).resolve()
     ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
@@ -49,7 +50,8 @@ def main() -> int:
         work = Path(tmp)
         # A workspace of its own, so the tree is checked with just the stdlib registry.
         registry = [str(CONTRACTS)] + ([str(GENERIC)] if args.generic else [])
-        (work / "pyproject.toml").write_text(f"[tool.contract-lsp]\ncontracts = {json.dumps(registry)}\n")
+        discover = 'discover = ["protocols"]\n' if args.discover else ""
+        (work / "pyproject.toml").write_text(f"[tool.contract-lsp]\ncontracts = {json.dumps(registry)}\n{discover}")
         ours_cmd = [sys.executable, "-m", "contract_lsp", "--check", str(tree), "--format", "json", "--exit-zero", "--no-progress"]
         ruff_cmd = [ruff, "check", "--select", "F", "--no-cache", "--exit-zero", "--quiet", "--output-format", "concise", str(tree)]
         ours, theirs = [], []
