@@ -131,7 +131,7 @@ def check_source(
     check_drift(ctx)
     if observed is not None:
         observed.update(ctx.implementations)
-    findings = filter_suppressed(ctx.findings, ctx.lines.lines)
+    findings = filter_suppressed(ctx.findings, ctx.lines.lines, ctx.tree)
     if selection is not None:
         findings = [
             f.with_severity(selection.severity_for(f.code, f.severity))  # type: ignore[arg-type]

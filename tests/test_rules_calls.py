@@ -258,6 +258,18 @@ def test_noqa_suppresses_named_codes_only(workspace):
     assert [(f.range.start.line + 1, f.code) for f in findings] == [(3, "CL003")]
 
 
+def test_noqa_inside_a_string_literal_suppresses_nothing(workspace):
+    src = (
+        "from app.context import UserExecutionContext\n"
+        "s = '# noqa'; UserExecutionContext('u', 'r', connection_id=1)\n"
+        "UserExecutionContext('u', 'r', connection_id=1, note=f'é # noqa: CL003')\n"
+        "UserExecutionContext('u', 'r', connection_id=1, note='# noqa: CL001')  # noqa: CL003\n"
+    )
+    findings = run(workspace, "app/z.py", src)
+    # line 4: the comment after the string counts, the string's text does not
+    assert [(f.range.start.line + 1, f.code) for f in findings] == [(2, "CL003"), (3, "CL003"), (3, "CL001"), (4, "CL001")]
+
+
 def test_files_without_contracted_names_are_not_even_parsed(workspace):
     # A syntax error would raise if the file were parsed; the prefilter skips it.
     assert run(workspace, "app/broken.py", "def (:\n") == []
