@@ -132,6 +132,22 @@ def test_unknown_keyword_is_cl001_with_unsafe_suggestion(workspace):
     assert "'user_id'" in cl004.message and cl004.range.start.character == 0
 
 
+def test_no_rename_to_a_suggestion_that_is_passed_already(workspace):
+    """Renaming ``user_idd`` to ``user_id`` next to ``user_id=`` (or to a parameter passed by
+    position, or by an old name) would repeat it: the suggestion stays, the fix goes."""
+    src = (
+        "from app.context import UserExecutionContext\n"
+        "UserExecutionContext(user_id='u', user_idd='v', run_id=1)\n"
+        "UserExecutionContext('u', 'r', run_idd=1)\n"
+        "UserExecutionContext('u', 'r', connection_id=1, websocket_client_idd=2)\n"
+        "UserExecutionContext('u', 'r', db_sesion=1)\n"
+    )
+    cl001 = [f for f in run(workspace, "app/x.py", src) if f.code == "CL001"]
+    assert [(f.range.start.line + 1, f.fix is None) for f in cl001] == [(2, True), (3, True), (4, True), (5, False)]
+    assert "did you mean 'user_id'? It is passed already" in cl001[0].message
+    assert cl001[3].fix is not None and cl001[3].fix.edits[0].new_text == "db_session"
+
+
 def test_unknown_keyword_without_close_match_has_no_fix(workspace):
     findings = run(workspace, "app/x.py", "from app.context import UserExecutionContext\nUserExecutionContext('u', 'r', zzz=1)\n")
     (finding,) = findings

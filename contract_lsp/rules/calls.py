@@ -288,17 +288,20 @@ def check_arguments(ctx: CheckContext, call: ast.Call, contract: CallableContrac
     seen = {name: 1 for name in bound}  # bindings so far, to spot a parameter passed twice
 
     keyword_hits: list[tuple[ast.keyword, Parameter, str]] = []
+    unknown: list[ast.keyword] = []
     for kw in call.keywords:
         if kw.arg is None:
             continue
         hit = by_name.get(kw.arg)
         if hit is None or not hit[0].keyword:
             if not contract.var_keyword:
-                _report_unknown_keyword(ctx, kw, contract, params)
+                unknown.append(kw)
             continue
         param, how = hit
         bound.setdefault(param.name, []).append(kw.arg)
         keyword_hits.append((kw, param, how))
+    for kw in unknown:  # once every binding is known: a suggestion may be passed already
+        _report_unknown_keyword(ctx, kw, contract, params, set(bound))
 
     for kw, param, how in keyword_hits:
         passed = bound[param.name]
@@ -351,18 +354,23 @@ def check_arguments(ctx: CheckContext, call: ast.Call, contract: CallableContrac
             )
 
 
-def _report_unknown_keyword(ctx: CheckContext, kw: ast.keyword, contract: CallableContract, params: list[Parameter]) -> None:
+def _report_unknown_keyword(ctx: CheckContext, kw: ast.keyword, contract: CallableContract, params: list[Parameter], passed: set[str]) -> None:
+    """CL001 for ``kw``, suggesting the closest accepted name; the rename fix is offered
+    only when that parameter is not ``passed`` already (by any of its names or by
+    position), since it would repeat a keyword (SPEC §3.1: CL006)."""
     name = kw.arg or ""
     span = ctx.name_span(kw.lineno, kw.col_offset, name)
     accepted = [p.name for p in params if p.keyword]
     suggestion = _closest(name, accepted)
-    if suggestion:
+    fix = None
+    if suggestion and suggestion in passed:
+        message = f"Unexpected keyword '{name}' for {contract.name}; did you mean '{suggestion}'? It is passed already"
+    elif suggestion:
         message = f"Unexpected keyword '{name}' for {contract.name}; did you mean '{suggestion}'?"
         fix = Fix(f"Rename '{name}' to '{suggestion}'", (TextEdit(span, suggestion),), safe=False)
     else:
         shown = ", ".join(accepted) if accepted else "none"
         message = f"Unexpected keyword '{name}' for {contract.name} (accepted: {shown})"
-        fix = None
     ctx.report("CL001", span, message, contract, fix)
 
 
