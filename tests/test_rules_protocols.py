@@ -222,3 +222,45 @@ def test_classes_marked_abstract_are_bases_not_implementations(workspace):
     findings = check_workspace(workspace, only="app/ws/layers.py")["app/ws/layers.py"]
     assert [(f.code, f.message.split(" ")[0]) for f in findings] == [("CL101", "Concrete")]
     assert "'send_to_user'" in findings[0].message and "get_connection_id" not in findings[0].message
+
+
+def test_stubs_keep_optional_parameters_optional(tmp_path):
+    """The stub of a method whose contract leaves parameters optional gives each one a
+    default (the contract's text, else None), so it accepts every call the contract
+    allows, and the class is clean once the stub is in."""
+    root = write_workspace(tmp_path, {
+        "contracts/n.yaml": """
+            version: 1
+            contracts:
+              - name: Notifier
+                kind: protocol
+                target: app.n.Notifier
+                methods:
+                  - name: send
+                    async: true
+                    parameters:
+                      - {name: user_id, required: true}
+                      - {name: retries, default: "3"}
+                      - {name: channel}
+                      - {name: priority, kind: keyword_only}
+                      - {name: urgent, kind: keyword_only, required: true}
+        """,
+        "app/__init__.py": "",
+        "app/n.py": """
+            from typing import Protocol
+
+            class Notifier(Protocol):
+                async def send(self, user_id, retries=3, channel=None, *, priority=None, urgent): ...
+
+            class Mailer(Notifier):
+                pass
+        """,
+    })
+    (finding,) = check_workspace(root)["app/n.py"]
+    assert finding.code == "CL101"
+    path = root / "app/n.py"
+    fixed = apply_edits(path.read_text(), list(finding.fix.edits))
+    stub = [n for n in ast.walk(ast.parse(fixed)) if isinstance(n, ast.AsyncFunctionDef)][-1]
+    assert ast.unparse(stub.args) == "self, user_id, retries=3, channel=None, *, priority=None, urgent"
+    path.write_text(fixed)
+    assert check_workspace(root)["app/n.py"] == []
