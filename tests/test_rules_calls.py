@@ -148,6 +148,23 @@ def test_no_rename_to_a_suggestion_that_is_passed_already(workspace):
     assert cl001[3].fix is not None and cl001[3].fix.edits[0].new_text == "db_session"
 
 
+def test_cls_calls_an_instance_method_unbound_in_a_class_method(workspace):
+    """In a ``@classmethod``, ``cls.send_to_user(obj, ...)`` passes ``self`` explicitly, as
+    ``Manager.send_to_user(obj, ...)`` does; a class method's own callee stays bound."""
+    src = (
+        "from app.manager import Manager\n"
+        "class Sub(Manager):\n"
+        "    @classmethod\n"
+        "    def notify(cls, manager):\n"
+        "        cls.send_to_user(manager, 'u', 'hi')\n"  # fine: manager fills self
+        "        cls.send_to_user(manager, 'u')\n"  # CL004: message missing
+        "    def again(self):\n"
+        "        self.send_to_user('u', 'hi')\n"  # fine: bound
+    )
+    findings = run(workspace, "app/sub.py", src)
+    assert [(f.range.start.line + 1, f.code) for f in findings] == [(6, "CL004")]
+
+
 def test_unknown_keyword_without_close_match_has_no_fix(workspace):
     findings = run(workspace, "app/x.py", "from app.context import UserExecutionContext\nUserExecutionContext('u', 'r', zzz=1)\n")
     (finding,) = findings

@@ -198,6 +198,10 @@ _FRAGMENTS = [
     "from pkg.proto import Sender\nok = isinstance(y, Sender)",
     "import pkg\n(pkg.ops).remove_tree(p, onerror=h)",
     "import pkg\nx = (pkg.ops.remove_tree)(p, onerror=h)",
+    # a class method's ``cls.method(obj, ...)`` passes ``self`` explicitly
+    "class Cfg:\n    def split(self, pattern, string): pass\n    @classmethod\n    def load(cls, obj):\n        return cls.split(obj, 'a')",
+    "class Cfg:\n    def split(self, pattern, string): pass\n    @classmethod\n    def load(cls, obj):\n        return cls.split(obj, 'a', 'b')",
+    "class Cfg:\n    @staticmethod\n    def load(cls, obj):\n        return cls.split(obj, 'a', 'b')",
 ]
 
 

@@ -25,13 +25,14 @@ class _Scope:
     """One scope of the chain. A function's bindings are collected only when a look-up
     reaches it: most functions contain no contracted call."""
 
-    def __init__(self, kind: str, qualname: str, bindings: ScopeBindings | None = None, *, node: ast.AST | None = None, ctx: CheckContext | None = None, receiver: tuple[str, str] | None = None) -> None:
+    def __init__(self, kind: str, qualname: str, bindings: ScopeBindings | None = None, *, node: ast.AST | None = None, ctx: CheckContext | None = None, receiver: tuple[str, str, bool] | None = None) -> None:
         self.kind = kind  # "module" | "class" | "function"
         self.qualname = qualname
         self._bindings = bindings
         self._node = node
         self._ctx = ctx
-        #: for a method: (name of its first parameter, qualified name of its class)
+        #: for a method: (name of its first parameter, qualified name of its class, whether
+        #: that parameter is the class: a class method's ``cls``)
         self.receiver = receiver
 
     @property
@@ -143,8 +144,12 @@ class CallChecker:
         outer = self.scopes[-1]
         receiver = None
         positional = [*node.args.posonlyargs, *node.args.args]
-        if outer.kind == "class" and positional:
-            receiver = (positional[0].arg, outer.qualname)
+        decorators = {(dotted_name(d) or "").rsplit(".", 1)[-1] for d in node.decorator_list}
+        if outer.kind == "class" and positional and "staticmethod" not in decorators:
+            # a class method's first parameter is the class: ``cls.method(obj, ...)`` on an
+            # instance method passes ``self`` explicitly, as ``Class.method(obj, ...)`` does
+            is_class = "classmethod" in decorators or node.name in ("__new__", "__init_subclass__", "__class_getitem__")
+            receiver = (positional[0].arg, outer.qualname, is_class)
         qual = f"{outer.qualname}.{node.name}"
         self.scopes.append(_Scope("function", qual, node=node, ctx=self.ctx, receiver=receiver))
         self._statements(node.body)
@@ -188,7 +193,7 @@ class CallChecker:
             return _Callee(None, func.attr, False)
         # ``self.method()`` / ``cls.method()`` inside a class, or ``x.method()`` on a typed local
         if scope is not None and scope.receiver and scope.receiver[0] == head and binding.line == 0:
-            return _Callee(f"{scope.receiver[1]}.{rest}", func.attr, False)
+            return _Callee(f"{scope.receiver[1]}.{rest}", func.attr, False, scope.receiver[2])
         if binding.kind == "instance" and binding.target:
             cls = self._class_of(binding.target, func.lineno)
             if cls is not None:

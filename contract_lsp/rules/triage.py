@@ -104,6 +104,7 @@ class _File:
         self.plan = plan
         self._scan: ImportScan | None = None
         self._class_headers: list[tuple[int, int]] | None = None
+        self._class_receivers: bool | None = None
 
     @property
     def scan(self) -> ImportScan:
@@ -179,14 +180,31 @@ class _File:
 
     def may_be_unbound(self, callee: "_Callee") -> bool:
         """Could the callee be ``Class.method`` (``CallChecker.callee``'s unbound method)?
-        Only a dotted name whose first name an import, ``def`` or ``class`` may bind."""
+        A dotted name whose first name an import, ``def`` or ``class`` may bind, or any
+        dotted name in a file with class methods (the first name may be one's ``cls``,
+        whatever that parameter is called)."""
         if callee is _COMPUTED:
             return False
         if callee is _UNKNOWN:
             return True
         head, rest = callee
-        return bool(rest) and (self.scan.defines(head) or self.scan.import_targets(head) != set())
+        if not rest:
+            return False
+        if self.has_class_receivers:
+            return True
+        return self.scan.defines(head) or self.scan.import_targets(head) != set()
 
+    @property
+    def has_class_receivers(self) -> bool:
+        """Whether a method here may take its class first (see ``CallChecker``: a
+        ``@classmethod``, ``__new__``, ``__init_subclass__`` or ``__class_getitem__``)."""
+        if self._class_receivers is None:
+            self._class_receivers = any(name in self.data for name in _CLASS_RECEIVERS)
+        return self._class_receivers
+
+
+#: what a method that takes its class first says (``__new__`` and the others are implicit)
+_CLASS_RECEIVERS = (b"classmethod", b"__new__", b"__init_subclass__", b"__class_getitem__")
 
 #: a callee that is no dotted name (``parts[0].split``), or one begun on an earlier line
 _COMPUTED: Any = object()
