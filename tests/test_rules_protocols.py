@@ -264,3 +264,37 @@ def test_stubs_keep_optional_parameters_optional(tmp_path):
     assert ast.unparse(stub.args) == "self, user_id, retries=3, channel=None, *, priority=None, urgent"
     path.write_text(fixed)
     assert check_workspace(root)["app/n.py"] == []
+
+
+def test_a_protocol_target_whose_methods_drifted_is_cl201(tmp_path):
+    """The protocol class itself disagrees with its contract: a method's parameter renamed,
+    one sync where the contract says async, one gone. Reported once, at the class."""
+    root = write_workspace(tmp_path, {
+        "contracts/p.yaml": """
+            version: 1
+            contracts:
+              - name: Store
+                kind: protocol
+                target: app.p.Store
+                methods:
+                  - {name: get, parameters: [key]}
+                  - {name: put, async: true, parameters: [key, value]}
+                  - {name: drop, parameters: [key]}
+                  - {name: size}
+        """,
+        "app/__init__.py": "",
+        "app/p.py": """
+            from typing import Protocol
+
+            class Store(Protocol):
+                def get(self, name): ...
+                def put(self, key, value): ...
+                def size(self) -> int: ...
+        """,
+    })
+    (finding,) = check_workspace(root)["app/p.py"]
+    assert codes_at([finding]) == [(3, 7, "CL201")]
+    assert finding.message == (
+        "Store disagrees with its contract Store: 'get': 'key' is named 'name'; "
+        "'put' is sync where the contract says async; lacks method 'drop'"
+    )

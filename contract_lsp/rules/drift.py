@@ -12,6 +12,7 @@ from ..index.facts import ClassFacts, FunctionFacts, ParamFact, Signature
 from ..index.workspace import WorkspaceIndex
 from ..registry.model import CallableContract, Contract, ProtocolContract, SourceMark
 from .context import CheckContext, ContractTable
+from .protocols import parameter_problems
 
 
 def constructor_signature(index: WorkspaceIndex, cls: ClassFacts) -> Signature | None:
@@ -64,6 +65,22 @@ def callable_drift(contract: CallableContract, sig: Signature) -> list[str]:
     return problems
 
 
+def protocol_drift(index: WorkspaceIndex, contract: ProtocolContract, cls: ClassFacts) -> list[str]:
+    """Disagreements between a protocol contract and its target class: a method it lacks,
+    one whose ``async`` differs, or whose parameters cannot accept the contract's (the
+    same test as CL102 and CL103 apply to implementations, SPEC §3.2)."""
+    problems = []
+    for method in contract.methods:
+        fn = index.find_method(cls, method.name)[1]
+        if fn is None:
+            problems.append(f"lacks method '{method.name}'")
+            continue
+        if fn.is_async != method.is_async:
+            problems.append(f"'{method.name}' is {'async' if fn.is_async else 'sync'} where the contract says {'async' if method.is_async else 'sync'}")
+        problems.extend(f"'{method.name}': {problem}" for problem in parameter_problems(method, fn))
+    return problems
+
+
 def check_drift(ctx: CheckContext) -> None:
     """Report CL201 at each definition in ``ctx``'s module that disagrees with its contract."""
     table = ctx.table
@@ -78,7 +95,7 @@ def check_drift(ctx: CheckContext) -> None:
             sig = signature_of(ctx.index, facts)
             problems = callable_drift(contract, sig) if sig is not None else []
         elif isinstance(facts, ClassFacts):
-            problems = [f"lacks method '{m.name}'" for m in contract.methods if ctx.index.find_method(facts, m.name)[1] is None]
+            problems = protocol_drift(ctx.index, contract, facts)
         else:
             problems = []
         if problems:
