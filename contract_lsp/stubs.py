@@ -22,23 +22,11 @@ def _expression(text: str | None):
         return None
 
 
-def _default(param: Parameter):
-    """The stub's default for ``param``: the contract's text when it is Python, else
-    ``None`` for an optional parameter (an implementation must not require what the
-    contract leaves optional: CL103), else none."""
-    import libcst as cst
-
-    default = _expression(param.default)
-    if default is None and not param.required:
-        return cst.Name("None")
-    return default
-
-
 def _param(param: Parameter):
     import libcst as cst
 
     annotation = _expression(param.type)
-    default = _default(param)
+    default = _expression(param.default)
     return cst.Param(
         name=cst.Name(param.name),
         annotation=cst.Annotation(annotation) if annotation is not None else None,
@@ -67,10 +55,10 @@ def method_stub(method: Method, indent: str = "    "):
     seen_default = False
     fixed_regular: list[Parameter] = []
     for p in regular:
-        if seen_default and _default(p) is None:
+        if seen_default and _expression(p.default) is None:
             keyword_only.insert(0, p)
             continue
-        seen_default = seen_default or _default(p) is not None
+        seen_default = seen_default or _expression(p.default) is not None
         fixed_regular.append(p)
     params = cst.Parameters(
         posonly_params=[self_param, *map(_param, positional_only)] if positional_only else [],

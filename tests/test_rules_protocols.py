@@ -224,48 +224,6 @@ def test_classes_marked_abstract_are_bases_not_implementations(workspace):
     assert "'send_to_user'" in findings[0].message and "get_connection_id" not in findings[0].message
 
 
-def test_stubs_keep_optional_parameters_optional(tmp_path):
-    """The stub of a method whose contract leaves parameters optional gives each one a
-    default (the contract's text, else None), so it accepts every call the contract
-    allows, and the class is clean once the stub is in."""
-    root = write_workspace(tmp_path, {
-        "contracts/n.yaml": """
-            version: 1
-            contracts:
-              - name: Notifier
-                kind: protocol
-                target: app.n.Notifier
-                methods:
-                  - name: send
-                    async: true
-                    parameters:
-                      - {name: user_id, required: true}
-                      - {name: retries, default: "3"}
-                      - {name: channel}
-                      - {name: priority, kind: keyword_only}
-                      - {name: urgent, kind: keyword_only, required: true}
-        """,
-        "app/__init__.py": "",
-        "app/n.py": """
-            from typing import Protocol
-
-            class Notifier(Protocol):
-                async def send(self, user_id, retries=3, channel=None, *, priority=None, urgent): ...
-
-            class Mailer(Notifier):
-                pass
-        """,
-    })
-    (finding,) = check_workspace(root)["app/n.py"]
-    assert finding.code == "CL101"
-    path = root / "app/n.py"
-    fixed = apply_edits(path.read_text(), list(finding.fix.edits))
-    stub = [n for n in ast.walk(ast.parse(fixed)) if isinstance(n, ast.AsyncFunctionDef)][-1]
-    assert ast.unparse(stub.args) == "self, user_id, retries=3, channel=None, *, priority=None, urgent"
-    path.write_text(fixed)
-    assert check_workspace(root)["app/n.py"] == []
-
-
 def test_a_protocol_target_whose_methods_drifted_is_cl201(tmp_path):
     """The protocol class itself disagrees with its contract: a method's parameter renamed,
     one sync where the contract says async, one gone. Reported once, at the class."""
@@ -298,3 +256,35 @@ def test_a_protocol_target_whose_methods_drifted_is_cl201(tmp_path):
         "Store disagrees with its contract Store: 'get': 'key' is named 'name'; "
         "'put' is sync where the contract says async; lacks method 'drop'"
     )
+
+
+def test_cl103_positions_count_and_positional_only_names_do_not(tmp_path):
+    """Callers may pass a contract's parameters by position: an implementation that swaps
+    them is CL103. A positional-only parameter has no name callers can use: any will do."""
+    root = write_workspace(tmp_path, {
+        "contracts/p.yaml": """
+            version: 1
+            contracts:
+              - name: Pair
+                kind: protocol
+                target: app.p.Pair
+                methods:
+                  - {name: two, parameters: [a, b]}
+                  - name: one
+                    parameters: [{name: x, kind: positional_only}, {name: y}]
+        """,
+        "app/__init__.py": "",
+        "app/p.py": """
+            class Pair:
+                def two(self, a, b): ...
+                def one(self, x, /, y): ...
+
+            class Swapped(Pair):
+                def two(self, b, a): ...
+                def one(self, z, /, y): ...
+        """,
+    })
+    findings = check_workspace(root)["app/p.py"]
+    assert [(f.range.start.line + 1, f.code, f.message) for f in findings] == [
+        (6, "CL103", "Swapped.two cannot accept the parameters of Pair.two: 'a' is at position 2 where the contract has it at 1; 'b' is at position 1 where the contract has it at 2"),
+    ]

@@ -166,17 +166,20 @@ def _report_async(ctx: CheckContext, cls: ClassFacts, fn: FunctionFacts, method:
 
 def parameter_problems(method: Method, fn: FunctionFacts) -> list[str]:
     """Why ``fn`` cannot accept the parameters ``method`` declares (empty when it can):
-    a contract parameter missing or renamed, or an extra required parameter (SPEC §3.2)."""
+    a contract parameter missing, renamed or moved to another position, or an extra required
+    parameter (SPEC §3.2). A positional-only contract parameter may have any name here.
+    (``required`` is not compared: it defaults to false, and ``parameters: [key, value]``
+    would make every implementation's required parameters a finding.)"""
     sig = fn.signature
     problems: list[str] = []
     positional = [p for p in sig.params if p.kind != "keyword_only"]
     # Python calls dunder methods positionally (``m[k] = v``): their names are free.
     dunder = method.name.startswith("__") and method.name.endswith("__")
     contract_names = {n for p in method.parameters for n in p.all_names}
-    if dunder:
-        contract_names |= {p.name for p in positional[: len(method.parameters)]}
+    free = [i for i, p in enumerate(method.parameters) if dunder or p.kind == "positional_only"]
+    contract_names |= {positional[i].name for i in free if i < len(positional)}
     for i, param in enumerate(method.parameters):
-        if param.kind == "positional_only" or dunder:
+        if i in free:
             if i >= len(positional) and sig.vararg is None:
                 problems.append(f"no positional parameter for '{param.name}'")
             continue
@@ -188,8 +191,11 @@ def parameter_problems(method: Method, fn: FunctionFacts) -> list[str]:
                 problems.append(f"'{param.name}' is named '{positional[i].name}'")
             else:
                 problems.append(f"'{param.name}' is missing")
-        elif param.kind == "positional_or_keyword" and own.kind == "keyword_only":
+            continue
+        if param.kind == "positional_or_keyword" and own.kind == "keyword_only":
             problems.append(f"'{param.name}' is keyword-only")
+        elif param.kind == "positional_or_keyword" and positional.index(own) != i:
+            problems.append(f"'{param.name}' is at position {positional.index(own) + 1} where the contract has it at {i + 1}")
     for own in sig.params:
         if not own.has_default and own.name not in contract_names:
             if any(f"is named '{own.name}'" in p for p in problems):
