@@ -138,8 +138,8 @@ def test_spec_example_loads_with_marks(tmp_path):
     assert send.parameters[1].mark == SourceMark(p, 45, 13)
 
 
-@pytest.mark.parametrize("text", ["", "# only a comment\n", "version: 1\ncontracts: []\n", "version: 1\ncontracts:\n"])
-def test_empty_files_yield_nothing(text):
+@pytest.mark.parametrize("text", ["version: 1\ncontracts: []\n", "# header\nversion: 1\ncontracts: []  # none yet\n"])
+def test_contracts_empty_list_yields_nothing(text):
     assert parse_contract_text(text, "c.yaml") == ([], [])
 
 
@@ -302,7 +302,7 @@ def test_file_that_is_not_a_mapping():
 
 def test_contracts_must_be_a_list():
     error = only_error("version: 1\ncontracts:\n  name: X\n")
-    assert error.message == "'contracts' must be a list or null (got a mapping)"
+    assert error.message == "'contracts' must be a list (got a mapping)"
     assert at(error) == (3, 3)
 
 
@@ -372,15 +372,166 @@ def test_patterns_for_names_and_targets():
     ("text", "message", "where"),
     [
         ("version: 2\ncontracts: []\n", "unsupported version 2 (must be 1)", (1, 10)),
-        ("version: '1'\ncontracts: []\n", "unsupported version '1' (must be 1)", (1, 10)),
+        ("version: '1'\ncontracts: []\n", "unsupported version '1' (must be the integer 1)", (1, 10)),
         ("contracts: []\n", "missing required key 'version' (must be 1)", (1, 1)),
-        ("version: 1\n", "missing required key 'contracts'", (1, 1)),
     ],
 )
 def test_version_must_be_1(text, message, where):
     error = only_error(text)
     assert error.message == message
     assert at(error) == where
+
+
+# -- SPEC §2: version and contracts required, self never listed ---------------------------
+
+EMPTY_MESSAGE = "contract file is empty: it needs 'version: 1' and 'contracts:' (a list; 'contracts: []' for none)"
+
+
+@pytest.mark.parametrize("text", ["", "# todo\n", "\n\n", "# one\n\n# two\n", "---\n"])
+def test_empty_or_comment_only_file_is_an_error_at_1_1(tmp_path, text):
+    empty = write(tmp_path, "contracts/new.yaml", text)
+    good = write(tmp_path, "contracts/ok.yaml", "version: 1\ncontracts:\n  - name: X\n    kind: callable\n    target: a.X\n")
+    registry = load_registry([tmp_path / "contracts"])
+    assert registry.errors == [ContractFileError(str(empty), 1, 1, EMPTY_MESSAGE)]
+    assert registry.files == [str(empty), str(good)]
+    assert [c.name for c in registry.contracts] == ["X"]  # the other file still loads
+
+
+def test_empty_overlay_of_an_open_contract_file_is_an_error(tmp_path):
+    # a contract file just created in the editor, not yet written
+    path = write(tmp_path, "a.yaml", "version: 1\ncontracts: []\n")
+    registry = load_registry([tmp_path], {str(path.resolve()): ""})
+    assert [(e.path, e.line, e.column, e.message) for e in registry.errors] == [(str(path), 1, 1, EMPTY_MESSAGE)]
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        ("version: 1\ncontracts:\n", (2, 1), "'contracts' must be a list (got null); write 'contracts: []' for none"),
+        ("version: 1\ncontracts:\n  # later\n", (2, 1), "'contracts' must be a list (got null); write 'contracts: []' for none"),
+        ("version: 1\ncontracts: null\n", (2, 12), "'contracts' must be a list (got null); write 'contracts: []' for none"),
+        ("version: 1\ncontracts: ~\n", (2, 12), "'contracts' must be a list (got null); write 'contracts: []' for none"),
+        ("version: 1\n", (1, 1), "missing required key 'contracts' (must be a list; 'contracts: []' for none)"),
+        ("# c\nversion: 1\n", (2, 1), "missing required key 'contracts' (must be a list; 'contracts: []' for none)"),
+    ],
+)
+def test_contracts_null_or_missing_is_an_error(tmp_path, text, where, message):
+    path = write(tmp_path, "c.yaml", text)
+    registry = load_registry([tmp_path])
+    assert [(e.path, e.line, e.column, e.message) for e in registry.errors] == [(str(path), *where, message)]
+    assert registry.contracts == []
+
+
+def test_empty_value_error_points_at_its_key():
+    # the empty value's own mark is past the end of the line; the key is what the user wrote
+    error = only_error("version: 1\ncontracts:\n  - name: X\n    kind: callable\n    target: a.b\n    var_keyword:\n")
+    assert error.message == "'var_keyword' must be true or false in contract 'X' (got null)"
+    assert at(error) == (6, 5)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("1.0", "unsupported version 1.0 (must be the integer 1)"),
+        ("1.", "unsupported version 1.0 (must be the integer 1)"),
+        ("2.0", "unsupported version 2.0 (must be the integer 1)"),
+        ('"1"', "unsupported version '1' (must be the integer 1)"),
+        ("true", "unsupported version true (must be the integer 1)"),
+        ("yes", "unsupported version true (must be the integer 1)"),  # YAML 1.1: a bool, and True == 1 in Python
+        ("null", "unsupported version null (must be the integer 1)"),
+        ("[1]", "unsupported version a list (must be the integer 1)"),
+        ("2", "unsupported version 2 (must be 1)"),
+    ],
+)
+def test_version_must_be_the_integer_1(tmp_path, value, message):
+    path = write(tmp_path, "c.yaml", f"version: {value}\ncontracts:\n  - name: X\n    kind: callable\n    target: a.X\n")
+    registry = load_registry([tmp_path])
+    assert [(e.path, e.line, e.column, e.message) for e in registry.errors] == [(str(path), 1, 10, message)]
+    assert registry.contracts == []
+
+
+SELF_IN_CALLABLE = """\
+    version: 1
+    contracts:
+      - name: Ctx
+        kind: callable
+        target: a.Ctx
+        parameters: [self, user_id, cls, selfish]  # only self is never listed (SPEC §2)
+      - name: Make
+        kind: callable
+        target: a.make
+        parameters:
+          - name: self
+            required: true
+          - run_id
+"""
+
+SELF_IN_PROTOCOL = """\
+    version: 1
+    contracts:
+      - name: P
+        kind: protocol
+        target: a.P
+        methods:
+          - name: send
+            parameters: [self, message]
+          - name: close
+            parameters:
+              - {name: self}
+"""
+
+
+def test_self_listed_in_a_callable_contract_is_an_error(tmp_path):
+    path = write(tmp_path, "c.yaml", SELF_IN_CALLABLE)
+    registry = load_registry([tmp_path])
+    assert registry.contracts == []
+    assert [(e.path, e.line, e.column, e.message) for e in registry.errors] == [
+        (str(path), 6, 18, "'self' must not be listed in the parameters of contract 'Ctx' (self is never listed; parameters start after it)"),
+        (str(path), 11, 15, "'self' must not be listed in the parameters of contract 'Make' (self is never listed; parameters start after it)"),
+    ]
+
+
+def test_self_listed_in_a_protocol_method_is_an_error(tmp_path):
+    path = write(tmp_path, "c.yaml", SELF_IN_PROTOCOL)
+    registry = load_registry([tmp_path])
+    assert registry.contracts == []
+    assert [(e.path, e.line, e.column, e.message) for e in registry.errors] == [
+        (str(path), 8, 22, "'self' must not be listed in the parameters of method 'send' of contract 'P' (self is never listed; parameters start after it)"),
+        (str(path), 11, 20, "'self' must not be listed in the parameters of method 'close' of contract 'P' (self is never listed; parameters start after it)"),
+    ]
+
+
+def test_schema_rejects_what_editors_can_see():
+    # the schema editors validate with as the user types: contracts null, version "1",
+    # self as a parameter (version 1.0 equals 1 in JSON, so only the loader catches that)
+    import yaml
+
+    validator = jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+
+    def invalid(text: str) -> bool:
+        return bool(list(validator.iter_errors(yaml.safe_load(textwrap.dedent(text)))))
+
+    assert invalid("version: 1\ncontracts:\n")
+    assert invalid("version: '1'\ncontracts: []\n")
+    assert invalid("version: true\ncontracts: []\n")
+    assert invalid(SELF_IN_CALLABLE.replace("- name: self", "- name: ok"))  # [self, user_id, ...]
+    assert invalid(SELF_IN_CALLABLE.replace("[self, user_id,", "[user_id,"))  # - name: self
+    assert invalid(SELF_IN_PROTOCOL.replace("- {name: self}", "- {name: ok}"))
+    assert invalid(SELF_IN_PROTOCOL.replace("[self, message]", "[message]"))
+    assert not invalid("version: 1\ncontracts: []\n")
+    assert not invalid(SELF_IN_PROTOCOL.replace("[self, message]", "[message]").replace("- {name: self}", "- {name: cls}"))
+
+
+def test_cli_check_reports_an_empty_contract_file_and_exits_2(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    write(tmp_path, "contracts/ok.yaml", "version: 1\ncontracts: []\n")
+    write(tmp_path, "contracts/new.yaml", "# todo\n")
+    (tmp_path / "app.py").write_text("print('hi')\n")
+    script = Path(sys.executable).parent / "contract-lsp"  # the installed console script
+    proc = subprocess.run([str(script), "--check"], cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    assert f"contracts/new.yaml:1:1: CL900 {EMPTY_MESSAGE}" in proc.stderr.splitlines()
+    assert "Traceback" not in proc.stderr
 
 
 def test_duplicate_mapping_key():

@@ -3,7 +3,8 @@
 A file is composed with pyyaml into nodes that keep their marks, turned into plain data,
 validated against the JSON Schema shipped in ``contract_lsp/schema/`` with the
 ``jsonschema`` library, and each validation error is located by walking its path back to
-the node. The checks a schema cannot express follow: duplicate mapping keys, a name listed
+the node. The checks a schema cannot express follow: an empty file, a ``version`` written
+as a float (JSON Schema holds ``1.0`` equal to ``1``), duplicate mapping keys, a name listed
 twice (parameters, methods), a name both a parameter and an old name; then, across files,
 duplicate contract names and a ``forwards_to`` naming no callable contract.
 
@@ -276,6 +277,16 @@ def _error_at(path: str, mark: Any, message: str) -> ContractFileError:
     return ContractFileError(path, mark.line + 1, mark.column + 1, message)
 
 
+def _is_empty(node: Any) -> bool:
+    """Whether ``node`` is a null written as nothing (``key:`` with no value, or a document
+    that is only ``---``), as opposed to ``null`` or ``~``."""
+    return (
+        getattr(node, "tag", None) == "tag:yaml.org,2002:null"
+        and getattr(node, "value", None) == ""
+        and getattr(node, "style", None) in (None, "")  # plain: None from pyyaml, "" from libyaml
+    )
+
+
 def _mark(path: str, node: Any) -> SourceMark:
     return SourceMark(path, node.start_mark.line + 1, node.start_mark.column + 1)
 
@@ -465,8 +476,17 @@ def _schema_problems(error: Any, data: Any) -> Iterator[tuple[list, Any, str]]:
     if validator == "required":
         for key in error.validator_value:
             if isinstance(instance, dict) and key not in instance:
-                extra = " (must be 1)" if key == "version" and not path else ""
+                extra = {"version": " (must be 1)", "contracts": " (must be a list; 'contracts: []' for none)"}.get(key, "") if not path else ""
                 yield path, None, f"missing required key '{key}'{_context(data, path)}{extra}"
+        return
+    if path == ["version"] and validator in ("const", "type"):
+        yield path, None, _version_message(instance)
+        return
+    if validator == "not" and error.validator_value == {"const": "self"} and "parameters" in path:
+        # SPEC §2: parameters are listed in positional order and `self` is never listed
+        container = path[: len(path) - 1 - path[::-1].index("parameters")]
+        entity = _entity(data, container) or "a contract"
+        yield path, None, f"'self' must not be listed in the parameters of {entity} (self is never listed; parameters start after it)"
         return
     key = path[-1] if path else None
     context = _context(data, path[:-1])
@@ -482,13 +502,11 @@ def _schema_problems(error: Any, data: Any) -> Iterator[tuple[list, Any, str]]:
             return
         expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
         words = " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
-        yield path, None, f"{_field(path)} must be {words}{context} (got {_short(instance)})"
+        hint = "; write 'contracts: []' for none" if path == ["contracts"] and instance is None else ""
+        yield path, None, f"{_field(path)} must be {words}{context} (got {_short(instance)}){hint}"
         return
     if validator == "const":
-        if path == ["version"]:
-            yield path, None, f"unsupported version {_short(instance)} (must be 1)"
-        else:
-            yield path, None, f"{_field(path)} must be {json.dumps(error.validator_value)}{context}"
+        yield path, None, f"{_field(path)} must be {json.dumps(error.validator_value)}{context}"
         return
     if validator == "enum":
         choices = [str(v) for v in error.validator_value]
@@ -504,6 +522,25 @@ def _schema_problems(error: Any, data: Any) -> Iterator[tuple[list, Any, str]]:
     yield path, None, f"{_field(path)} is invalid{context} ({validator})"
 
 
+def _version_message(value: Any) -> str:
+    """The message for a ``version`` other than the integer 1 (SPEC §2): an int says only
+    which version is supported; anything else (``1.0``, ``"1"``, ``true``) that it must be
+    the integer."""
+    wanted = "1" if isinstance(value, int) and not isinstance(value, bool) else "the integer 1"
+    return f"unsupported version {_short(value)} (must be {wanted})"
+
+
+def _version_errors(document: _Document, path: str) -> list[ContractFileError]:
+    """A ``version`` written as a float (``1.0``): JSON Schema compares numbers by value, so
+    the schema's ``const: 1`` and ``type: integer`` accept it, but SPEC §2 says ``version: 1``.
+    Reported at the value, with the message the schema's errors get (so never twice)."""
+    version = document.data.get("version") if isinstance(document.data, dict) else None
+    if not isinstance(version, float):
+        return []
+    node = _value_node(document.root, "version")
+    return [_error_at(path, node.start_mark, _version_message(version))] if node is not None else []
+
+
 def _schema_errors(document: _Document, path: str) -> list[ContractFileError]:
     """CL900 errors of the schema, each at its node (the key's node for unknown or
     misplaced keys); at most :data:`MAX_ERRORS`, then one saying more were left out."""
@@ -514,6 +551,11 @@ def _schema_errors(document: _Document, path: str) -> list[ContractFileError]:
             node = _node_at(document.root, err_path)
             if key is not None:
                 pair = _pair(node, key)
+                node = pair[0] if pair else node
+            elif _is_empty(node) and err_path and isinstance(err_path[-1], str):
+                # `contracts:` with nothing after it: the empty value's mark is the end of
+                # the line, so point at the key the user wrote instead
+                pair = _pair(_node_at(document.root, err_path[:-1]), err_path[-1])
                 node = pair[0] if pair else node
             found = _error_at(path, node.start_mark, message)
             if found in errors:
@@ -674,13 +716,16 @@ def _parse(text: str, path: str) -> _Parsed:
     document = _compose(text, path)
     if document.errors:
         return _Parsed([], document.errors)
-    if document.root is None:  # an empty file, or only comments
-        return _Parsed([], [])
+    if document.root is None or _is_empty(document.root):  # empty, only comments, or only `---`
+        # SPEC §2: `version` and `contracts` are required; an empty file is a mistake (a
+        # file created but not yet written), not a file with no contracts
+        return _Parsed([], [ContractFileError(path, 1, 1, "contract file is empty: it needs 'version: 1' and 'contracts:' (a list; 'contracts: []' for none)")])
     errors = [
         _error_at(path, again.start_mark, f"duplicate key {_quote(again.value)} (first on line {first.start_mark.line + 1})")
         for first, again in document.duplicates
     ]
     errors += _schema_errors(document, path)
+    errors += _version_errors(document, path)
     items = document.data.get("contracts") if isinstance(document.data, dict) else None
     declared = {c["name"] for c in items or () if isinstance(c, dict) and isinstance(c.get("name"), str)} if isinstance(items, list) else set()
     if errors:
@@ -707,9 +752,11 @@ def parse_contract_text(text: str, path: str) -> tuple[list[Contract], list[Cont
     the list item; ``target_mark``, ``forwards_to_mark``, ``implementation_marks``: the
     values). When the file is invalid the result is no contracts and every CL900 error
     found (YAML syntax, unknown keys, wrong types, missing keys, bad enum values, a
-    ``version`` other than 1, duplicate keys, names listed twice, a name that is both a
-    parameter and an old name), sorted by position: a half-read file would mislead. An
-    empty file or ``contracts: []`` yields nothing. Never raises for any input text.
+    ``version`` other than the integer 1, a ``contracts`` that is not a list, ``self`` listed
+    as a parameter, duplicate keys, names listed twice, a name that is both a parameter and
+    an old name), sorted by position: a half-read file would mislead. An empty file (or one
+    of only comments) is an error at 1:1; ``contracts: []`` yields nothing. Never raises
+    for any input text.
     """
     parsed = _parse(text, path)
     return parsed.contracts, parsed.errors
