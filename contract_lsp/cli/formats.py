@@ -9,8 +9,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections import Counter
 from pathlib import Path
+from urllib.parse import quote
 
 from ..findings import RULES, Finding
 
@@ -78,6 +80,13 @@ def _json(findings: list[Finding], cwd: Path) -> str:
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note", "hint": "note"}
 
 
+def _sarif_uri(path: str) -> str:
+    """``path`` (as :func:`display_path` gives it) as a SARIF ``artifactLocation.uri``: a URI
+    reference, so spaces, non-ASCII and other reserved characters are percent-encoded (UTF-8);
+    ``/`` stays so a relative path stays relative to the current directory."""
+    return quote(Path(path).as_posix(), safe="/")
+
+
 def _sarif(findings: list[Finding], cwd: Path, version: str, rules_uri: str) -> str:
     codes = sorted(RULES)
     rules = [
@@ -104,7 +113,7 @@ def _sarif(findings: list[Finding], cwd: Path, version: str, rules_uri: str) -> 
             "ruleIndex": codes.index(f.code) if f.code in codes else -1,
             "level": _SARIF_LEVEL.get(f.severity, "warning"),
             "message": {"text": f.message},
-            "locations": [{"physicalLocation": {"artifactLocation": {"uri": Path(path).as_posix()}, "region": region}}],
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": _sarif_uri(path)}, "region": region}}],
         }
         if f.fix is not None:
             result["fixes"] = [
@@ -112,7 +121,7 @@ def _sarif(findings: list[Finding], cwd: Path, version: str, rules_uri: str) -> 
                     "description": {"text": f.fix.title},
                     "artifactChanges": [
                         {
-                            "artifactLocation": {"uri": Path(path).as_posix()},
+                            "artifactLocation": {"uri": _sarif_uri(path)},
                             "replacements": [
                                 {
                                     "deletedRegion": {
@@ -136,6 +145,8 @@ def _sarif(findings: list[Finding], cwd: Path, version: str, rules_uri: str) -> 
         "runs": [
             {
                 "tool": {"driver": {"name": "contract-lsp", "version": version, "informationUri": rules_uri, "rules": rules}},
+                # Our columns count code points (SPEC §5); SARIF's default is UTF-16 code units.
+                "columnKind": "unicodeCodePoints",
                 "results": results,
             }
         ],
@@ -144,17 +155,19 @@ def _sarif(findings: list[Finding], cwd: Path, version: str, rules_uri: str) -> 
 
 
 def _escape_data(text: str) -> str:
+    """``text`` escaped as a workflow command's message (GitHub's ``escapeData``)."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_property(text: str) -> str:
+    """``text`` escaped as a workflow command's property value (GitHub's ``escapeProperty``)."""
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-_GITHUB_COMMAND = {"error": "error", "warning": "warning", "info": "notice", "hint": "notice"}
-
-
 def _github(findings: list[Finding], cwd: Path) -> str:
+    """One ``::error file={path},line={line},col={col},title={code}::{message}`` per finding
+    (SPEC §4; 1-based line and column). Every severity is ``::error``, as ruff does: the
+    SPEC fixes this one shape, and the code in ``title`` already says what kind it is."""
     lines = []
     for path, f in _sorted(findings, cwd):
         props = ",".join(
@@ -162,12 +175,10 @@ def _github(findings: list[Finding], cwd: Path) -> str:
                 f"file={_escape_property(path)}",
                 f"line={f.range.start.line + 1}",
                 f"col={f.range.start.character + 1}",
-                f"endLine={f.range.end.line + 1}",
-                f"endColumn={f.range.end.character + 1}",
                 f"title={_escape_property(f.code)}",
             ]
         )
-        lines.append(f"::{_GITHUB_COMMAND.get(f.severity, 'warning')} {props}::{_escape_data(f.code + ' ' + f.message)}")
+        lines.append(f"::error {props}::{_escape_data(f.message)}")
     return "\n".join(lines)
 
 
@@ -195,20 +206,39 @@ def _gitlab(findings: list[Finding], cwd: Path) -> str:
     return json.dumps(out, indent=2, ensure_ascii=False)
 
 
+# XML 1.0 cannot carry C0 controls other than tab/newline/CR, lone surrogates or U+FFFE/U+FFFF,
+# not even as character references; a contract name from YAML ("\x01") or a file name can.
+_XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_text(text: str) -> str:
+    """``text`` with every character XML 1.0 cannot represent replaced by U+FFFD."""
+    return _XML_INVALID.sub("\ufffd", text)
+
+
 def _junit(findings: list[Finding], cwd: Path) -> str:
+    """JUnit XML in ruff's layout: a ``<testsuite>`` per file, a ``<testcase>`` per finding
+    (named ``CODE line:col``, 1-based) holding one ``<failure>`` with the message and
+    ``path:line:col``. JUnit consumers expect at most one failure per testcase and
+    ``tests``/``failures`` counts that match the cases. No findings: one empty suite."""
     import xml.etree.ElementTree as ET
 
     by_file: dict[str, list[Finding]] = {}
     for path, f in _sorted(findings, cwd):
-        by_file.setdefault(path, []).append(f)
-    suite = ET.Element("testsuite", name="contract-lsp", tests=str(len(by_file)), failures=str(len(findings)), errors="0")
+        by_file.setdefault(_xml_text(path), []).append(f)
+    total = str(len(findings))
+    root = ET.Element("testsuites", name="contract-lsp", tests=total, failures=total, errors="0")
+    if not by_file:
+        ET.SubElement(root, "testsuite", name="contract-lsp", tests="0", failures="0", errors="0")
     for path, file_findings in by_file.items():
-        case = ET.SubElement(suite, "testcase", name=path, classname="contract-lsp")
+        count = str(len(file_findings))
+        suite = ET.SubElement(root, "testsuite", name=path, tests=count, failures=count, errors="0")
         for f in file_findings:
-            failure = ET.SubElement(case, "failure", message=f"{f.code} {f.message}", type=f.code)
-            failure.text = f"{path}:{f.range.start.line + 1}:{f.range.start.character + 1}: {f.code} {f.message}"
-    root = ET.Element("testsuites", name="contract-lsp", tests=str(len(by_file)), failures=str(len(findings)))
-    root.append(suite)
+            position = f"{f.range.start.line + 1}:{f.range.start.character + 1}"
+            case = ET.SubElement(suite, "testcase", name=f"{f.code} {position}", classname=path)
+            message = _xml_text(f.message)
+            failure = ET.SubElement(case, "failure", message=message, type=f.code)
+            failure.text = f"{path}:{position}: {f.code} {message}"
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
 
 
