@@ -95,6 +95,22 @@ def _prefix(entry: str) -> str:
     return "" if entry.upper() == "ALL" else entry.upper()
 
 
+def unknown_codes(entries: Iterable[str]) -> list[str]:
+    """The entries of a ``select`` / ``ignore`` list (SPEC §1, §4) that match no code: a
+    valid entry is ``ALL`` or a prefix of a code of :data:`contract_lsp.findings.RULES`,
+    case-insensitive. Returned as given, in order."""
+    from .findings import RULES
+
+    return [e for e in entries if not any(code.startswith(_prefix(e)) for code in RULES)]
+
+
+def unknown_code_message(entry: str) -> str:
+    """What is wrong with ``entry``, one of :func:`unknown_codes`, for an error message."""
+    from .findings import RULES
+
+    return f"unknown code {entry!r} (expected ALL or a prefix of a code: {', '.join(RULES)})"
+
+
 # -- reading and checking values -------------------------------------------------------
 
 
@@ -131,7 +147,14 @@ def _apply(settings: Settings, table: dict, base: Path, where: str, *, strict: b
         elif key in ("include", "exclude"):
             setattr(settings, key, _strings(value, key, where, comma_separated=False))
         elif key in ("select", "ignore"):
-            setattr(settings, key, [c.upper() for c in _strings(value, key, where, comma_separated=True)])
+            given = _strings(value, key, where, comma_separated=True)
+            bad = unknown_codes(given)
+            if bad and strict:
+                raise ConfigError(f"{where}: '{key}' has an {unknown_code_message(bad[0])}")
+            # a client's bad entries are left out; with none left, the key is as if not set
+            codes = [c.upper() for c in given if c not in bad]
+            if codes or not bad:
+                setattr(settings, key, codes)
         elif key == "discover":
             choices = _strings(value, key, where, comma_separated=True)
             for choice in choices:
@@ -179,8 +202,9 @@ def load_settings(root: Path, *, cli_contracts: list[Path] | None = None, overri
     "not set", since editors send their defaults); ``cli_contracts`` (``--contracts``,
     relative to the current directory). When no source names contract paths,
     ``<root>/contracts/`` is used if it exists. Raises :class:`ConfigError` (naming the
-    pyproject path or the client settings) for unreadable TOML, unknown keys in
-    pyproject, wrong types, and unknown severities, modes or discover choices.
+    pyproject path or the client settings) for unreadable TOML, unknown keys or
+    ``select`` / ``ignore`` codes in pyproject, wrong types, and unknown severities, modes
+    or discover choices; the client's unknown codes are dropped instead.
     """
     root = Path(root).resolve()
     settings = Settings(root=root)

@@ -197,7 +197,17 @@ def _by_path(findings: list[Finding]) -> dict[str, list[Finding]]:
     return grouped
 
 
+def _diff_lines(text: str) -> list[str]:
+    """``text`` split after each ``\n`` only, as diff and patch see lines (``splitlines``
+    would also split at form feeds and other breaks that are not line ends for them)."""
+    lines = text.split("\n")
+    return [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+
+
 def _print_diff(findings: list[Finding], texts: dict[str, str], cwd: Path, unsafe: bool) -> int:
+    r"""Print the fixes as a unified diff with ``a/`` and ``b/`` paths, change nothing; exit
+    1 when there is something to fix (SPEC §4). A last line without a newline is followed
+    by GNU diff's ``\ No newline at end of file``, so ``patch -p1`` / ``git apply`` take it."""
     from ..fixes import fix_text
 
     changed = 0
@@ -208,20 +218,17 @@ def _print_diff(findings: list[Finding], texts: dict[str, str], cwd: Path, unsaf
         if count:
             changed += count
             shown = _display(path, cwd)
-            sys.stdout.writelines(
-                difflib.unified_diff(
-                    texts[path].splitlines(keepends=True),
-                    new.splitlines(keepends=True),
-                    fromfile=f"a/{shown}",
-                    tofile=f"b/{shown}",
-                )
-            )
+            for line in difflib.unified_diff(_diff_lines(texts[path]), _diff_lines(new), fromfile=f"a/{shown}", tofile=f"b/{shown}"):
+                sys.stdout.write(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     print(f"Would fix {changed} finding{'s' if changed != 1 else ''}.", file=sys.stderr)
     return 1 if changed else 0
 
 
 def _apply_fixes(findings: list[Finding], texts: dict[str, str], project: Project, unsafe: bool) -> list[Finding]:
-    """Write the fixes to disk and return what remains, re-checked on the fixed text."""
+    """Write the fixes to disk and return what remains, re-checked on the fixed text (SPEC
+    §4 ``--fix``). A file is written back in the encoding it was read with, so only the
+    edited bytes change; one that encoding cannot hold the fix in is left alone, named on
+    stderr, with its findings still reported."""
     from ..fixes import fix_text
 
     remaining: list[Finding] = []
@@ -230,6 +237,7 @@ def _apply_fixes(findings: list[Finding], texts: dict[str, str], project: Projec
             remaining.extend(file_findings)
             continue
         text = texts[path]
+        before = file_findings
         total = 0
         for _ in range(10):  # a fix may reveal or enable another; stop when nothing changes
             new, count = fix_text(text, file_findings, unsafe)
@@ -242,11 +250,50 @@ def _apply_fixes(findings: list[Finding], texts: dict[str, str], project: Projec
             except SourceError:
                 break
         if total:
-            with open(path, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
+            try:
+                data = _encode_as_read(path, texts[path], text)
+            except ValueError as exc:
+                # bytes the file's coding would misread are worse than no fix: leave it
+                print(f"contract-lsp: {path}: not fixed: {exc}", file=sys.stderr)
+                remaining.extend(before)
+                continue
+            with open(path, "wb") as handle:
+                handle.write(data)
             print(f"contract-lsp: fixed {total} in {path}", file=sys.stderr)
         remaining.extend(file_findings)
     return remaining
+
+
+def _encode_as_read(path: str, original: str, fixed: str) -> bytes:
+    """``fixed`` encoded as ``original``, the decoded source of ``path``, was read: with
+    the encoding :func:`~contract_lsp.index.workspace.decode_source` used on the file's
+    bytes (UTF-8 first, ``utf-8-sig`` for a BOM, else the PEP 263 cookie), so that only the
+    edited bytes change. Raises ValueError (the reason) when that encoding cannot hold
+    ``fixed`` or does not give back the file's bytes from ``original``."""
+    import codecs
+    import io
+    import tokenize
+
+    data = _CONTENTS.get(path)
+    if data is None:
+        data = read_bytes(path) or b""
+    if data.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    else:
+        try:
+            data.decode("utf-8")
+            encoding = "utf-8"  # even under another cookie: decode_source tries UTF-8 first
+        except UnicodeDecodeError:
+            try:
+                encoding = tokenize.detect_encoding(io.BytesIO(data).readline)[0]
+            except SyntaxError as exc:
+                raise ValueError(str(exc)) from None
+    try:
+        if original.encode(encoding) != data:
+            raise ValueError(f"{encoding} does not give back its bytes")
+        return fixed.encode(encoding)
+    except UnicodeEncodeError:
+        raise ValueError(f"the fixed text cannot be written in {encoding}") from None
 
 
 def _report(findings: list[Finding], args: argparse.Namespace, cwd: Path, checked: list[str]) -> int:

@@ -11,9 +11,26 @@ import sys
 
 from .. import __version__
 
+#: Options other than the mode flags, and the modes that read them (SPEC §4). Given with
+#: another mode (the language server's included: it takes its settings from
+#: ``pyproject.toml`` and the client) an option would be silently ignored: a usage error.
+_READ_BY = {
+    **dict.fromkeys(("fix", "unsafe_fixes", "diff", "strict", "exit_zero", "statistics", "no_progress", "jobs"), ("check",)),
+    **dict.fromkeys(("format", "select", "ignore"), ("check", "diff-contracts", "impact")),
+    "contracts": ("check", "extract", "diff-contracts", "impact"),
+}
+
 
 def _codes(value: str) -> list[str]:
-    return [c.strip().upper() for c in value.split(",") if c.strip()]
+    """One ``--select`` / ``--ignore`` value: comma-separated codes or prefixes, upper-cased.
+    Raises ArgumentTypeError (exit 2) naming an entry that matches no code (SPEC §4)."""
+    from ..config import unknown_code_message, unknown_codes
+
+    entries = [c.strip() for c in value.split(",") if c.strip()]
+    bad = unknown_codes(entries)
+    if bad:
+        raise argparse.ArgumentTypeError(unknown_code_message(bad[0]))
+    return [c.upper() for c in entries]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,12 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--contracts", action="append", default=None, metavar="PATH", help="registry location (repeatable)")
     parser.add_argument(
         "--format",
-        default="text",
+        default=None,  # "text" once the mode is known to read it: see _mode
         choices=["text", "json", "sarif", "github", "gitlab", "junit"],
         help="output format (default: text)",
     )
-    parser.add_argument("--select", type=_codes, default=None, metavar="CODES", help="comma-separated codes or prefixes")
-    parser.add_argument("--ignore", type=_codes, default=None, metavar="CODES", help="comma-separated codes or prefixes")
+    # repeats add up, as in ruff: `--ignore CL001 --ignore CL002` ignores both
+    parser.add_argument("--select", type=_codes, action="extend", default=None, metavar="CODES", help="comma-separated codes or prefixes (repeatable)")
+    parser.add_argument("--ignore", type=_codes, action="extend", default=None, metavar="CODES", help="comma-separated codes or prefixes (repeatable)")
     parser.add_argument("--fix", action="store_true", help="apply the safe fixes in place")
     parser.add_argument("--unsafe-fixes", action="store_true", help="let --fix / --diff apply unsafe fixes too")
     parser.add_argument("--diff", action="store_true", help="print the fixes as a unified diff, change nothing")
@@ -63,25 +81,43 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def _mode(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str:
+    """The chosen mode (``check``, ``extract``, ``diff-contracts``, ``impact``, ``version``
+    or ``server``). Exits 2 through ``parser.error`` when an option is given that the mode
+    does not read (see :data:`_READ_BY`)."""
+    modes = {"check": args.check, "extract": args.extract, "diff-contracts": args.diff_contracts, "impact": args.impact, "version": args.version}
+    mode = next((name for name, value in modes.items() if value is not None and value is not False), "server")
+    for dest, readers in _READ_BY.items():
+        value = getattr(args, dest)
+        if value is not None and value is not False and mode not in readers:
+            flags = [f"--{m}" for m in readers]
+            accepted = flags[0] if len(flags) == 1 else f"{', '.join(flags[:-1])} or {flags[-1]}"
+            parser.error(f"--{dest.replace('_', '-')} is only accepted with {accepted}")
+    if args.format is None:
+        args.format = "text"
+    return mode
+
+
 def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.version:
+    mode = _mode(parser, args)
+    if mode == "version":
         print(f"contract-lsp {__version__}")
         return 0
-    if args.check:
+    if mode == "check":
         from .check import run_check
 
         return run_check(args)
-    if args.extract:
+    if mode == "extract":
         from .evolution import run_extract
 
         return run_extract(args)
-    if args.diff_contracts:
+    if mode == "diff-contracts":
         from .evolution import run_diff_contracts
 
         return run_diff_contracts(args)
-    if args.impact:
+    if mode == "impact":
         from .evolution import run_impact
 
         return run_impact(args)
