@@ -18,14 +18,19 @@ def noqa_codes(line: str, in_string: Callable[[int], bool] | None = None) -> set
     """Codes a line's ``# noqa`` comment names: None when there is no comment, an empty set
     for a bare ``# noqa`` (everything suppressed). ``in_string``, when given, tells whether
     the ``#`` at a 0-based code-point column of ``line`` lies inside a string literal."""
+    match = _noqa_comment(line, in_string)
+    if match is None:
+        return None
+    codes = match.group("codes")
+    return {c.upper() for c in re.split(r"[\s,]+", codes) if c} if codes else set()
+
+
+def _noqa_comment(line: str, in_string: Callable[[int], bool] | None) -> re.Match[str] | None:
+    """The first ``# noqa`` of ``line`` that is no string literal's text (see
+    :func:`noqa_codes`), or None."""
     if "noqa" not in line.lower():
         return None
-    for match in _NOQA.finditer(line):
-        if in_string is not None and in_string(match.start()):
-            continue
-        codes = match.group("codes")
-        return {c.upper() for c in re.split(r"[\s,]+", codes) if c} if codes else set()
-    return None
+    return next((m for m in _NOQA.finditer(line) if in_string is None or not in_string(m.start())), None)
 
 
 def is_suppressed(code: str, line: str, in_string: Callable[[int], bool] | None = None) -> bool:
@@ -45,14 +50,15 @@ def filter_suppressed(findings: list[Finding], lines: list[str], tree: ast.Modul
     for finding in findings:
         line0 = finding.range.start.line
         text = lines[line0] if 0 <= line0 < len(lines) else ""
-        in_string = None if tree is None else _literal_test(tree, line0, text)
+        in_string = None if tree is None else string_literal_test(tree, line0, text)
         if not is_suppressed(finding.code, text, in_string):
             kept.append(finding)
     return kept
 
 
-def _literal_test(tree: ast.Module, line0: int, text: str) -> Callable[[int], bool]:
-    """``in_string`` for 0-based line ``line0`` of ``tree``'s source, whose text is ``text``."""
+def string_literal_test(tree: ast.Module, line0: int, text: str) -> Callable[[int], bool]:
+    """``in_string`` (see :func:`noqa_codes`) for 0-based line ``line0`` of the source
+    ``tree`` was parsed from, whose text is ``text``."""
     return lambda column: _in_string_literal(tree, line0 + 1, len(text[:column].encode("utf-8", "surrogatepass")))
 
 
@@ -80,10 +86,11 @@ def _in_string_literal(tree: ast.Module, line: int, byte_column: int) -> bool:
     return False
 
 
-def noqa_edit(line: str, line0: int, code: str) -> TextEdit:
+def noqa_edit(line: str, line0: int, code: str, in_string: Callable[[int], bool] | None = None) -> TextEdit:
     """The text edit that adds ``code`` to 0-based line ``line0``'s ``# noqa`` comment, or
-    appends ``  # noqa: CODE`` when it has none (the "disable for this line" quick fix)."""
-    match = _NOQA.search(line) if "noqa" in line.lower() else None
+    appends ``  # noqa: CODE`` when it has none (the "disable for this line" quick fix).
+    ``in_string`` as in :func:`noqa_codes`: a ``# noqa`` in a string is no comment."""
+    match = _noqa_comment(line, in_string)
     if match is None:
         stripped = line.rstrip()
         return TextEdit(make_range(line0, len(stripped), line0, len(line)), f"{'  ' if stripped else ''}# noqa: {code}")

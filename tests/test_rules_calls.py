@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import ast
+
 import pytest
+
+from contract_lsp.fixes import apply_edits
+from contract_lsp.noqa import noqa_edit, string_literal_test
 
 from workspace_helpers import check_workspace, codes_at, line_of, write_workspace
 
@@ -301,6 +306,17 @@ def test_noqa_inside_a_string_literal_suppresses_nothing(workspace):
     findings = run(workspace, "app/z.py", src)
     # line 4: the comment after the string counts, the string's text does not
     assert [(f.range.start.line + 1, f.code) for f in findings] == [(2, "CL003"), (3, "CL003"), (3, "CL001"), (4, "CL001")]
+
+
+def test_disable_for_this_line_leaves_a_noqa_in_a_string_alone():
+    """The quick fix's edit finds the ``# noqa`` comment as suppression does: text in a
+    string literal is not one, so a new comment is appended (or the real one extended)."""
+    src = "s = '# noqa: CL001'; f(connection_id=1)\nt = '# noqa'; f(connection_id=1)  # noqa: CL001\n"
+    tree = ast.parse(src)
+    lines = src.splitlines()
+    edits = [noqa_edit(line, i, "CL003", string_literal_test(tree, i, line)) for i, line in enumerate(lines)]
+    fixed = apply_edits(src, edits)
+    assert fixed == "s = '# noqa: CL001'; f(connection_id=1)  # noqa: CL003\nt = '# noqa'; f(connection_id=1)  # noqa: CL001, CL003\n"
 
 
 def test_files_without_contracted_names_are_not_even_parsed(workspace):

@@ -19,7 +19,7 @@ from pathlib import Path
 from ..engine import SourceError, check_source
 from ..findings import Finding
 from ..index.mentions import Mentions
-from ..index.workspace import decode_source
+from ..index.workspace import decode_source, source_encoding
 from ..project import Project
 from ..rules.drift import missing_targets
 from .workspace import open_cli_workspace, read_bytes
@@ -265,29 +265,17 @@ def _apply_fixes(findings: list[Finding], texts: dict[str, str], project: Projec
 
 
 def _encode_as_read(path: str, original: str, fixed: str) -> bytes:
-    """``fixed`` encoded as ``original``, the decoded source of ``path``, was read: with
-    the encoding :func:`~contract_lsp.index.workspace.decode_source` used on the file's
-    bytes (UTF-8 first, ``utf-8-sig`` for a BOM, else the PEP 263 cookie), so that only the
-    edited bytes change. Raises ValueError (the reason) when that encoding cannot hold
-    ``fixed`` or does not give back the file's bytes from ``original``."""
-    import codecs
-    import io
-    import tokenize
-
+    """``fixed`` encoded as ``original``, the decoded source of ``path``, was read (see
+    :func:`~contract_lsp.index.workspace.source_encoding`), so that only the edited bytes
+    change. Raises ValueError (the reason) when that encoding cannot hold ``fixed`` or does
+    not give back the file's bytes from ``original``."""
     data = _CONTENTS.get(path)
     if data is None:
         data = read_bytes(path) or b""
-    if data.startswith(codecs.BOM_UTF8):
-        encoding = "utf-8-sig"
-    else:
-        try:
-            data.decode("utf-8")
-            encoding = "utf-8"  # even under another cookie: decode_source tries UTF-8 first
-        except UnicodeDecodeError:
-            try:
-                encoding = tokenize.detect_encoding(io.BytesIO(data).readline)[0]
-            except SyntaxError as exc:
-                raise ValueError(str(exc)) from None
+    try:
+        encoding = source_encoding(data)
+    except (UnicodeDecodeError, SyntaxError) as exc:
+        raise ValueError(str(exc)) from None
     try:
         if original.encode(encoding) != data:
             raise ValueError(f"{encoding} does not give back its bytes")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import codecs
 import os
 import threading
 from dataclasses import dataclass
@@ -47,20 +48,40 @@ def read_source(path: str) -> str:
 
 
 def decode_source(data: bytes) -> str:
-    """Decode Python source bytes honouring a BOM or PEP 263 coding cookie.
+    """Decode Python source bytes honouring a BOM or PEP 263 coding cookie (UTF-8 first).
     Raises UnicodeDecodeError / SyntaxError (unknown encoding) on bad input."""
     if b"\0" in data:
         raise UnicodeDecodeError("utf-8", data, 0, 1, "binary file (NUL byte)")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        import io
-        import tokenize
+        return data.decode(_cookie_encoding(data))
 
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        if encoding in ("utf-8", "utf-8-sig"):
-            raise
-        return data.decode(encoding)
+
+def source_encoding(data: bytes) -> str:
+    """The encoding :func:`decode_source` reads ``data`` with: ``utf-8-sig`` after a BOM,
+    ``utf-8`` for valid UTF-8 (whatever the cookie says), else the PEP 263 cookie's. Writing
+    the text back in it gives the same bytes (``--fix`` relies on that). Raises as
+    :func:`decode_source` does."""
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        return _cookie_encoding(data)
+
+
+def _cookie_encoding(data: bytes) -> str:
+    """The PEP 263 encoding of ``data``, which is not valid UTF-8: raises UnicodeDecodeError
+    when the cookie says UTF-8 (or there is none), SyntaxError for an unknown encoding."""
+    import io
+    import tokenize
+
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    if encoding in ("utf-8", "utf-8-sig"):
+        data.decode(encoding)  # raises: the bytes are not valid UTF-8
+    return encoding
 
 
 class WorkspaceIndex:
@@ -295,4 +316,4 @@ def build_index(files: Iterable[str | Path], src_roots: Iterable[Path] = ()) -> 
     return WorkspaceIndex(module_map)
 
 
-__all__ = ["Resolved", "WorkspaceIndex", "build_index", "decode_source", "read_source", "ScopeBindings"]
+__all__ = ["Resolved", "WorkspaceIndex", "build_index", "decode_source", "read_source", "source_encoding", "ScopeBindings"]

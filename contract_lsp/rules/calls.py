@@ -45,6 +45,11 @@ class _Scope:
         return self._bindings
 
 
+#: Methods that take their class first without a ``@classmethod`` (``__new__`` is a static
+#: method called with the class).
+IMPLICIT_CLASS_METHODS = frozenset({"__new__", "__init_subclass__", "__class_getitem__"})
+
+
 @dataclass(frozen=True)
 class _Callee:
     qualname: str | None  # dotted path to resolve through the index, when known
@@ -148,7 +153,7 @@ class CallChecker:
         if outer.kind == "class" and positional and "staticmethod" not in decorators:
             # a class method's first parameter is the class: ``cls.method(obj, ...)`` on an
             # instance method passes ``self`` explicitly, as ``Class.method(obj, ...)`` does
-            is_class = "classmethod" in decorators or node.name in ("__new__", "__init_subclass__", "__class_getitem__")
+            is_class = "classmethod" in decorators or node.name in IMPLICIT_CLASS_METHODS
             receiver = (positional[0].arg, outer.qualname, is_class)
         qual = f"{outer.qualname}.{node.name}"
         self.scopes.append(_Scope("function", qual, node=node, ctx=self.ctx, receiver=receiver))
@@ -305,8 +310,9 @@ def check_arguments(ctx: CheckContext, call: ast.Call, contract: CallableContrac
         param, how = hit
         bound.setdefault(param.name, []).append(kw.arg)
         keyword_hits.append((kw, param, how))
-    for kw in unknown:  # once every binding is known: a suggestion may be passed already
-        _report_unknown_keyword(ctx, kw, contract, params, set(bound))
+    passed = set(bound)  # once every binding is known: a suggestion may be passed already
+    for kw in unknown:
+        _report_unknown_keyword(ctx, kw, contract, params, passed)
 
     for kw, param, how in keyword_hits:
         passed = bound[param.name]

@@ -50,7 +50,7 @@ from typing import Any, Iterable, NamedTuple
 from ..index.import_scan import ImportScan
 from ..index.mentions import _IDENT_BYTES, Mentions
 from ..registry.model import CallableContract
-from .calls import check_arguments
+from .calls import IMPLICIT_CLASS_METHODS, check_arguments
 from .context import ContractTable
 
 #: How far past the ``(`` a call's arguments are looked for: most calls close within the
@@ -197,14 +197,14 @@ class _File:
     @property
     def has_class_receivers(self) -> bool:
         """Whether a method here may take its class first (see ``CallChecker``: a
-        ``@classmethod``, ``__new__``, ``__init_subclass__`` or ``__class_getitem__``)."""
+        ``@classmethod`` or one of ``IMPLICIT_CLASS_METHODS``)."""
         if self._class_receivers is None:
             self._class_receivers = any(name in self.data for name in _CLASS_RECEIVERS)
         return self._class_receivers
 
 
-#: what a method that takes its class first says (``__new__`` and the others are implicit)
-_CLASS_RECEIVERS = (b"classmethod", b"__new__", b"__init_subclass__", b"__class_getitem__")
+#: what a method that takes its class first says
+_CLASS_RECEIVERS = (b"classmethod", *(name.encode("ascii") for name in sorted(IMPLICIT_CLASS_METHODS)))
 
 #: a callee that is no dotted name (``parts[0].split``), or one begun on an earlier line
 _COMPUTED: Any = object()

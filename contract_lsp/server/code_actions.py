@@ -4,13 +4,14 @@ applying every safe fix of the document — the same edits ``--fix`` applies."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import ast
+from typing import TYPE_CHECKING, Callable
 
 from lsprotocol import types
 
 from ..findings import Finding, TextEdit
 from ..fixes import select_fixes
-from ..noqa import noqa_edit
+from ..noqa import noqa_edit, string_literal_test
 from .documents import document_findings, lines_for
 
 if TYPE_CHECKING:
@@ -31,6 +32,26 @@ def _workspace_edit(uri: str, version: int | None, edits: list[TextEdit], lines)
     )
 
 
+def _string_tests(text: str) -> Callable[[int, str], Callable[[int], bool] | None]:
+    """For 0-based line ``line0`` (text ``line``) of ``text``: whether a column of it lies in
+    a string literal, or None when the line does not say "noqa". ``text`` is parsed at the
+    first line that does, once."""
+    trees: list[ast.Module | None] = []
+
+    def test(line0: int, line: str) -> Callable[[int], bool] | None:
+        if "noqa" not in line.lower():
+            return None
+        if not trees:
+            try:
+                trees.append(ast.parse(text))
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                trees.append(None)  # findings come from a parse; a later edit may have broken it
+        tree = trees[0]
+        return None if tree is None else string_literal_test(tree, line0, line)
+
+    return test
+
+
 def _overlaps(finding: Finding, rng) -> bool:
     start, end = finding.range.start, finding.range.end
     return not (end < rng.start or rng.end < start)
@@ -48,6 +69,7 @@ def code_actions(server: "ContractServer", params: types.CodeActionParams) -> li
     requested = lines.range_from_client(params.range)
     if wants(types.CodeActionKind.QuickFix):
         noqa_done: set[tuple[int, str]] = set()
+        string_test = _string_tests(text)
         for finding in findings:
             if finding.code == "CL900" or not _overlaps(finding, requested):
                 continue
@@ -66,7 +88,8 @@ def code_actions(server: "ContractServer", params: types.CodeActionParams) -> li
             if key not in noqa_done and uri.endswith((".py", ".pyi")):
                 noqa_done.add(key)
                 line0 = finding.range.start.line
-                edit = noqa_edit(lines.lines[line0], line0, finding.code)
+                line = lines.lines[line0]
+                edit = noqa_edit(line, line0, finding.code, string_test(line0, line))
                 actions.append(
                     types.CodeAction(
                         title=f"contract-lsp ({finding.code}): Disable for this line",
