@@ -87,8 +87,9 @@ def make_context(source: str, path: str, table: ContractTable, tree: ast.Module)
     abspath = os.path.abspath(path)
     module = index.module_map.module_of(abspath) or ""
     facts = build_module_facts(tree, module, abspath, os.path.basename(path) == "__init__.py", split_lines(source))
-    if index.module_map.path_of(module) == abspath:
-        index.put_facts(facts)  # resolution within this module reuses this parse
+    # resolution within this module reuses this parse; the facts are filed under this exact
+    # text, so a text that is not the file's current one (a completion's) leaves no trace
+    index.put_facts(facts, source)
     return CheckContext(path, source, tree, module, facts, table)
 
 

@@ -82,12 +82,22 @@ class Project:
         :func:`~contract_lsp.index.mentions.expand_words`). Returns the paths of
         ``contents`` that may pass :attr:`mentions` (None: any may), so that a caller need
         not screen the others again."""
+        found = self.compute_expansion(contents, confirm)
+        self.apply_expansion(found)
+        return found.matched
+
+    def compute_expansion(self, contents: dict[str, bytes], confirm: set[str] | None = None):
+        """What :meth:`expand_words` finds, without changing ``self`` (the server computes
+        it on a snapshot, off the event loop, and applies it on the loop)."""
         table = self.table
-        found = expand_words(self.index, table.words, table.protocol_targets, contents, confirm=confirm)
+        return expand_words(self.index, table.words, table.protocol_targets, contents, confirm=confirm)
+
+    def apply_expansion(self, found) -> None:
+        """Take the words of :meth:`compute_expansion`'s result."""
+        table = self.table
         self.derived_words = found.names - table.words
         self.derived_classes = found.classes
         self.rebound_words = found.rebound
-        return found.matched
 
     def extend_words(self, contents: dict[str, bytes], classes: Iterable[str] = ()) -> None:
         """Add what ``contents`` (a few changed files) derive, and the implementation
@@ -106,24 +116,42 @@ class Project:
         self._table = None
 
 
+def workspace_module_map(settings: Settings, files: Iterable[str | Path], *, complete: bool = True) -> ModuleMap:
+    """The module map of ``files``; when not ``complete``, one that looks for other modules
+    on disk below the workspace root, under the same include / exclude rules as the walk."""
+    if complete:
+        module_map = ModuleMap(settings.src)
+    else:
+        from .config import PathFilter
+
+        module_map = ModuleMap(settings.src, probe_roots=[str(settings.root)], accept=PathFilter(settings).matches)
+    for path in files:
+        module_map.add(os.path.abspath(path))
+    return module_map
+
+
 def open_project(
     root: Path,
     files: Iterable[str | Path],
     *,
     cli_contracts: list[Path] | None = None,
     overrides: dict | None = None,
+    lazy: bool = False,
 ) -> Project:
     """Load settings and registry for ``root`` and index ``files`` (absolute paths of the
     workspace's Python files). Raises ConfigError for invalid configuration; contract file
-    problems are in ``project.registry.errors`` (CL900)."""
+    problems are in ``project.registry.errors`` (CL900).
+
+    ``lazy`` (the server's start, SPEC §5): ``files`` may be only some of the workspace;
+    modules not among them are looked for on disk when resolution needs them (see
+    :class:`~contract_lsp.index.modules.ModuleMap`), and discovery waits for the whole
+    workspace (:func:`complete_index`)."""
     settings = load_settings(root, cli_contracts=cli_contracts, overrides=overrides)
     registry = load_registry(settings.contract_paths) if settings.contract_paths else Registry()
-    module_map = ModuleMap(settings.src)
-    for path in files:
-        module_map.add(os.path.abspath(path))
+    module_map = workspace_module_map(settings, files, complete=not lazy)
     index = WorkspaceIndex(module_map)
     project = Project(settings, registry, index)
-    if "protocols" in settings.discover:
+    if "protocols" in settings.discover and not lazy:
         from .discover import discovered_protocols
 
         project.set_registry(registry.with_contracts(discovered_protocols(index, registry)))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -129,7 +129,9 @@ def _implementation_sites(ctx: CheckContext, contract: ProtocolContract, mine: l
     return sites
 
 
-def find_impact(project: Project, name: str, paths: Iterable[str] | None = None) -> list[Site]:
+def find_impact(
+    project: Project, name: str, paths: Iterable[str] | None = None, *, checkpoint: Callable[[], None] | None = None
+) -> list[Site]:
     """Every site of the contract ``name`` (a contract name, or its target's dotted path) in
     ``paths`` (default: every file of the workspace index), sorted by path and position.
 
@@ -138,6 +140,8 @@ def find_impact(project: Project, name: str, paths: Iterable[str] | None = None)
     aliases and indirect subclasses are found when the project's prefilter knows them:
     call :meth:`Project.expand_words` first, as ``--check`` and the server do. Files that
     cannot be read or parsed are skipped. Raises KeyError when no contract matches ``name``.
+    ``checkpoint`` is called before each file (the server's background jobs raise from it
+    when their request is cancelled).
     """
     contract = contract_for(project, name)
     if contract is None:
@@ -147,6 +151,8 @@ def find_impact(project: Project, name: str, paths: Iterable[str] | None = None)
     chosen = paths if paths is not None else project.index.all_paths()
     sites: list[Site] = []
     for path in sorted({os.path.abspath(p) for p in chosen}):
+        if checkpoint is not None:
+            checkpoint()
         try:
             text = project.index.source_of(path)
         except (OSError, UnicodeDecodeError, SyntaxError, LookupError):

@@ -15,6 +15,8 @@ import ast
 from dataclasses import dataclass
 from typing import Iterable, Literal
 
+from .statements import statement_blocks
+
 BindingKind = Literal["import", "def", "class", "instance", "opaque"]
 
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError"}
@@ -153,28 +155,17 @@ class _Collector:
             self.target(node.target, node.lineno, fallback, None)
         elif isinstance(node, (ast.For, ast.AsyncFor)):
             self.target(node.target, node.lineno, fallback, None)
-            self.statements(node.body, fallback)
-            self.statements(node.orelse, fallback)
         elif isinstance(node, (ast.With, ast.AsyncWith)):
             for item in node.items:
                 if item.optional_vars is not None:
                     self.target(item.optional_vars, node.lineno, fallback, None)
-            self.statements(node.body, fallback)
-        elif isinstance(node, (ast.If, ast.While)):
-            self.statements(node.body, fallback)
-            self.statements(node.orelse, fallback)
-        elif isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
-            self.statements(node.body, fallback)
-            for handler in node.handlers:
-                is_import_fallback = _catches_import_error(handler)
-                if handler.name:
-                    self.scope.add(handler.name, Binding("opaque", None, handler.lineno, fallback))
-                self.statements(handler.body, fallback or is_import_fallback)
-            self.statements(node.orelse, fallback)
-            self.statements(node.finalbody, fallback)
-        elif isinstance(node, ast.Match):
-            for case in node.cases:
-                self.statements(case.body, fallback)
+        for block, handler in statement_blocks(node):
+            if handler is None:
+                self.statements(block, fallback)
+                continue
+            if handler.name:
+                self.scope.add(handler.name, Binding("opaque", None, handler.lineno, fallback))
+            self.statements(block, fallback or _catches_import_error(handler))
 
     def target(self, node: ast.expr, line: int, fallback: bool, instance: str | None) -> None:
         if isinstance(node, ast.Name):

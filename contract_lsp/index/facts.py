@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from .bindings import ScopeBindings, annotation_name, collect_scope, dotted_name
+from .statements import scope_statements
 
 ParamKind = Literal["positional_only", "positional_or_keyword", "keyword_only"]
 
@@ -326,21 +327,11 @@ def _class(node: ast.ClassDef, qualname: str, module: str, lines: list[str], out
 
 
 def _walk_definitions(body: list[ast.stmt]):
-    """Definitions reachable at module level, including those under if/try/with blocks."""
-    for stmt in body:
+    """Definitions reachable at module level, including those under if/try/with/match
+    blocks (the same statements :mod:`.bindings` binds)."""
+    for stmt in scope_statements(body):
         if isinstance(stmt, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             yield stmt
-        elif isinstance(stmt, (ast.If, ast.While, ast.For, ast.AsyncFor)):
-            yield from _walk_definitions(stmt.body)
-            yield from _walk_definitions(stmt.orelse)
-        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
-            yield from _walk_definitions(stmt.body)
-        elif isinstance(stmt, ast.Try):
-            yield from _walk_definitions(stmt.body)
-            for handler in stmt.handlers:
-                yield from _walk_definitions(handler.body)
-            yield from _walk_definitions(stmt.orelse)
-            yield from _walk_definitions(stmt.finalbody)
 
 
 def build_module_facts(tree: ast.Module, module: str, path: str, is_package: bool, lines: list[str]) -> ModuleFacts:

@@ -13,6 +13,7 @@ import builtins
 import codecs
 import os
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Literal
@@ -84,63 +85,149 @@ def _cookie_encoding(data: bytes) -> str:
     return encoding
 
 
+#: facts of unsaved texts kept for reuse across snapshots (per workspace); disk facts are
+#: kept for every file, as before
+_TEXT_FACTS_LIMIT = 256
+
+
+def _text_key(text: str) -> tuple[int, int]:
+    return (len(text), hash(text))  # str caches its hash: cheap on the second call
+
+
+class _FactStore:
+    """Facts shared by a live index and its snapshots, keyed by path *and* content (the
+    file on disk, or one exact text), so that a query that parses some other text (a
+    completion's, a fix round's, an older snapshot's) can never leave facts behind that
+    another reader takes for the current ones."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.disk: dict[str, ModuleFacts | None] = {}
+        self.texts: "OrderedDict[tuple[str, tuple[int, int]], ModuleFacts | None]" = OrderedDict()
+
+    def get_text(self, path: str, key: tuple[int, int]) -> tuple[bool, ModuleFacts | None]:
+        with self.lock:
+            found = self.texts.get((path, key), _MISSING)
+            if found is _MISSING:
+                return False, None
+            self.texts.move_to_end((path, key))
+            return True, found  # type: ignore[return-value]
+
+    def put_text(self, path: str, key: tuple[int, int], facts: ModuleFacts | None) -> None:
+        with self.lock:
+            self.texts[(path, key)] = facts
+            self.texts.move_to_end((path, key))
+            while len(self.texts) > _TEXT_FACTS_LIMIT:
+                self.texts.popitem(last=False)
+
+
+_MISSING = object()
+
+
 class WorkspaceIndex:
     """Module facts and name resolution for one workspace.
 
     ``module_map`` lists the workspace's files; ``reader`` returns a file's text (it may
     raise OSError / UnicodeDecodeError: such a module is treated as unparseable).
-    Thread-safe for concurrent readers (the server computes diagnostics off its event loop).
+
+    The mutators (:meth:`set_overlay`, :meth:`clear_overlay`, :meth:`invalidate`) change this
+    object; :meth:`snapshot` returns a copy that no later mutation changes (SPEC §5: queries
+    and background work read snapshots). Copies share the facts computed so far, keyed by
+    content, and are thread-safe for concurrent readers.
     """
 
-    def __init__(self, module_map: ModuleMap, reader: Callable[[str], str] = read_source) -> None:
+    def __init__(self, module_map: ModuleMap, reader: Callable[[str], str] = read_source, *, _store: _FactStore | None = None) -> None:
         self.module_map = module_map
         self._reader = reader
-        self._facts: dict[str, ModuleFacts | None] = {}
+        self._store = _store or _FactStore()
         self._overlays: dict[str, str] = {}
-        self._lock = threading.RLock()
+        self._lock = self._store.lock
         #: bumped on every change, so derived caches (contract tables) know to rebuild.
         self.generation = 0
         self._resolved: dict[str, Resolved] = {}
+        #: this object's own view: path -> facts of the text it reads for that path
+        self._memo: dict[str, ModuleFacts | None] = {}
+
+    def snapshot(self) -> "WorkspaceIndex":
+        """An immutable view of the index as it is now: the same overlays, module map and
+        generation; later calls of the mutators on ``self`` leave it as it is."""
+        copy = WorkspaceIndex(self.module_map, self._reader, _store=self._store)
+        copy._overlays = dict(self._overlays)
+        copy.generation = self.generation
+        copy._memo = dict(self._memo)
+        return copy
+
+    def with_text(self, path: str, text: str) -> "WorkspaceIndex":
+        """A throwaway view in which ``path`` reads ``text`` (a completion's text with a
+        parenthesis inserted, a fix round's result): checking it leaves ``self`` as it was."""
+        copy = self.snapshot()
+        copy._overlays[os.path.abspath(path)] = text
+        copy._memo.pop(os.path.abspath(path), None)
+        copy.generation = -1 - self.generation  # never equal to a live generation
+        return copy
 
     # -- keeping current -------------------------------------------------------------
     def set_overlay(self, path: str, text: str) -> None:
         """Use ``text`` (an open document's unsaved contents) instead of the file on disk."""
         path = os.path.abspath(path)
-        with self._lock:
-            if self._overlays.get(path) == text:
-                return
-            self._overlays[path] = text
-            self.module_map.add(path)
-            self._facts.pop(path, None)
-            self._changed()
+        if self._overlays.get(path) == text:
+            return
+        self._overlays[path] = text
+        self.module_map.add(path)
+        self._memo.pop(path, None)
+        self._changed()
 
     def clear_overlay(self, path: str) -> None:
         """Go back to the file on disk for ``path`` (document closed)."""
         path = os.path.abspath(path)
-        with self._lock:
-            if self._overlays.pop(path, None) is not None:
-                self._facts.pop(path, None)
-                self._changed()
+        if self._overlays.pop(path, None) is not None:
+            self._memo.pop(path, None)
+            self._changed()
 
     def invalidate(self, path: str, deleted: bool = False) -> None:
-        """Forget cached facts of ``path`` (changed on disk); ``deleted`` removes the file."""
+        """Forget cached facts of ``path`` (changed on disk); ``deleted`` removes the file.
+        A created or deleted ``__init__.py`` renames the modules below its folder (SPEC §1):
+        the module map is then computed again."""
         path = os.path.abspath(path)
         with self._lock:
-            self._facts.pop(path, None)
+            self._store.disk.pop(path, None)
+        self._memo.pop(path, None)
+        if os.path.basename(path) == "__init__.py" and (deleted or path not in self.module_map.paths_set()):
             if deleted:
                 self.module_map.remove(path)
             else:
                 self.module_map.add(path)
-            self._changed()
+            self.module_map = self.module_map.rebuilt()
+            self._memo.clear()
+        elif deleted:
+            self.module_map.remove(path)
+        else:
+            self.module_map.add(path)
+        self._changed()
+
+    def adopt_module_map(self, module_map: ModuleMap) -> None:
+        """Switch to the complete module map of the workspace (the server's background
+        walk), keeping the open documents in it."""
+        for path in self._overlays:
+            module_map.add(path)
+        self.module_map = module_map
+        self._memo.clear()
+        self._changed()
+
+    def overlay_paths(self) -> list[str]:
+        return list(self._overlays)
 
     def _changed(self) -> None:
-        self._resolved.clear()
+        self._resolved = {}
         self.generation += 1
 
-    def put_facts(self, facts: ModuleFacts) -> None:
-        """Store facts computed by a caller that already parsed the file (no second parse)."""
-        with self._lock:
-            self._facts[os.path.abspath(facts.path)] = facts
+    def put_facts(self, facts: ModuleFacts, text: str) -> None:
+        """Store facts a caller computed from ``text`` (no second parse). They are found
+        again only by a reader for which ``facts.path`` holds exactly that text."""
+        path = os.path.abspath(facts.path)
+        self._store.put_text(path, _text_key(text), facts)
+        if self._overlays.get(path) == text:
+            self._memo[path] = facts
 
     # -- facts -----------------------------------------------------------------------
     def source_of(self, path: str) -> str:
@@ -149,25 +236,45 @@ class WorkspaceIndex:
         overlay = self._overlays.get(path)
         return overlay if overlay is not None else self._reader(path)
 
+    def has_overlay(self, path: str) -> bool:
+        return os.path.abspath(path) in self._overlays
+
     def facts_for_path(self, path: str) -> ModuleFacts | None:
         """Facts of the file at ``path``; None when it can't be read or parsed."""
         path = os.path.abspath(path)
-        with self._lock:
-            if path in self._facts:
-                return self._facts[path]
-        module = self.module_map.module_of(path) or ""
-        facts: ModuleFacts | None
+        memo = self._memo
+        if path in memo:
+            return memo[path]
+        overlay = self._overlays.get(path)
+        if overlay is None:
+            with self._lock:
+                if path in self._store.disk:
+                    facts = memo[path] = self._store.disk[path]
+                    return facts
+        facts: ModuleFacts | None = None
         try:
-            text = self.source_of(path)
-            tree = ast.parse(text, filename=path)
-            facts = build_module_facts(
-                tree, module, path, os.path.basename(path) == "__init__.py", split_lines(text)
-            )
-        except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError, MemoryError):
-            facts = None
-        with self._lock:
-            self._facts[path] = facts
+            text = overlay if overlay is not None else self._reader(path)
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError, LookupError):
+            text = None
+        if text is not None:
+            key = _text_key(text)
+            hit, facts = self._store.get_text(path, key)
+            if not hit:
+                facts = self._parse_facts(path, text)
+                self._store.put_text(path, key, facts)
+        if overlay is None:
+            with self._lock:
+                self._store.disk[path] = facts
+        memo[path] = facts
         return facts
+
+    def _parse_facts(self, path: str, text: str) -> ModuleFacts | None:
+        module = self.module_map.module_of(path) or ""
+        try:
+            tree = ast.parse(text, filename=path)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+        return build_module_facts(tree, module, path, os.path.basename(path) == "__init__.py", split_lines(text))
 
     def facts_for_module(self, module: str) -> ModuleFacts | None:
         """Facts of a workspace module, or None (not in the workspace, or unparseable)."""

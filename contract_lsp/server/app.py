@@ -1,13 +1,18 @@
-"""The pygls server object, document lifecycle, configuration, and ``serve()``.
+"""The pygls server object, its lifecycle (initialize, configuration, workspace folders),
+and ``serve()``. Each LSP method lives in its own module (``document_sync``, ``hover``,
+``completion``, ``code_actions``, ``references``, ``diagnostics``, ``watched_files``).
 
 State lives on the server object (pygls examples' style): the :class:`Session` of
-workspaces, the diagnostics scheduler, and ``ready``, set once the workspaces are loaded
-so that early pull requests wait instead of answering empty (SPEC §5).
+workspaces, the diagnostics scheduler, the background workers, the client's capabilities
+(resolved once), and ``ready``, set once the settings and registries are loaded. The
+workspace index is completed in the background (SPEC §5 "first diagnostics do not wait
+for the whole workspace").
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 import traceback
 from pathlib import Path
 
@@ -16,9 +21,12 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from .. import __version__
-from . import code_actions, completion, diagnostics, hover, references, watched_files
+from . import code_actions, completion, diagnostics, document_sync, hover, references, watched_files
+from .background import Background
+from .capabilities import ClientSupport
 from .documents import is_python, uri_to_path
-from .session import Session, WorkspaceState, expand, load, reload_registry
+from .handlers import notification
+from .session import Session, WorkspaceState, apply_complete_index, build_complete_index, load
 
 
 class ContractServer(LanguageServer):
@@ -26,7 +34,10 @@ class ContractServer(LanguageServer):
         super().__init__("contract-lsp", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
         self.session = Session()
         self.diagnostics = diagnostics.Diagnostics(self)
+        self.background = Background()
+        self.support = ClientSupport()
         self._ready: asyncio.Event | None = None
+        self._indexing: dict[str, asyncio.Future] = {}
 
     @property
     def ready(self) -> asyncio.Event:
@@ -45,6 +56,62 @@ class ContractServer(LanguageServer):
         detail = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
         self.log(f"contract-lsp: {what}: {exc!r}\n{detail}", types.MessageType.Error)
 
+    def open_overlays(self, state: WorkspaceState) -> dict[str, str]:
+        """The open Python documents of ``state``: absolute path -> text."""
+        out = {}
+        for uri, document in list(self.workspace.text_documents.items()):
+            path = uri_to_path(uri)
+            if path is not None and is_python(path) and state.contains(path):
+                out[path] = document.source
+        return out
+
+    def reload_workspace(self, state: WorkspaceState) -> None:
+        """Load ``state``'s settings and registry now, its whole index in the background."""
+        load(state, lazy=True, overlays=self.open_overlays(state))
+        if state.config_error:
+            self.log(f"contract-lsp: {state.config_error}", types.MessageType.Error)
+            return
+        self.index_in_background(state)
+
+    def index_in_background(self, state: WorkspaceState) -> None:
+        key = str(state.root)
+        running = self._indexing.pop(key, None)
+        if running is not None:
+            running.cancel()
+        if state.project is not None:
+            self._indexing[key] = asyncio.ensure_future(self._index(state))
+
+    def indexing_done(self, state: WorkspaceState) -> asyncio.Future | None:
+        """The running background indexing of ``state``, if any."""
+        found = self._indexing.get(str(state.root))
+        return found if found is not None and not found.done() else None
+
+    async def _index(self, state: WorkspaceState) -> None:
+        token = f"contract-lsp/indexing/{state.root}"
+        progress = False
+        start = time.perf_counter()
+        try:
+            if self.support.work_done_progress:
+                try:
+                    await self.work_done_progress.create_async(token)
+                    self.work_done_progress.begin(token, types.WorkDoneProgressBegin(title="contract-lsp: indexing", percentage=0))
+                    progress = True
+                except Exception:
+                    progress = False
+            project = state.project
+            complete = await self.background.run(build_complete_index, project)
+            if apply_complete_index(state, complete):
+                count = len(complete.project.index.all_paths())
+                self.log(f"contract-lsp: indexed {count} files of {state.root} in {time.perf_counter() - start:.2f} s")
+                self.diagnostics.refresh_all(only_changed=True)
+        except asyncio.CancelledError:
+            pass
+        except Exception as exc:
+            self.log_error("indexing the workspace", exc)
+        finally:
+            if progress:
+                self.work_done_progress.end(token, types.WorkDoneProgressEnd(message="indexed"))
+
 
 def _settings_from(value) -> dict:
     """The ``contractLsp`` section of initializationOptions / didChangeConfiguration,
@@ -53,15 +120,8 @@ def _settings_from(value) -> dict:
         return {}
     if isinstance(value.get("contractLsp"), dict):
         value = value["contractLsp"]
-    keys = {"contracts", "src", "include", "exclude", "select", "ignore", "severity", "discover", "diagnosticMode", "diagnostic_mode"}
+    keys = {"contracts", "src", "include", "exclude", "select", "ignore", "severity", "discover", "diagnosticMode", "diagnostic_mode", "packs", "cache-dir", "cache_dir"}
     return {k: v for k, v in value.items() if k in keys and v is not None}
-
-
-def _load_all(server: ContractServer) -> None:
-    for state in server.session.workspaces.values():
-        load(state)
-        if state.config_error:
-            server.log(f"contract-lsp: {state.config_error}", types.MessageType.Error)
 
 
 def create_server() -> ContractServer:
@@ -70,6 +130,7 @@ def create_server() -> ContractServer:
     @server.feature(types.INITIALIZE)
     def on_initialize(params: types.InitializeParams) -> None:
         try:
+            server.support = ClientSupport.of(params.capabilities)
             server.session.overrides = _settings_from(params.initialization_options)
             folders = [f.uri for f in params.workspace_folders or []]
             if not folders and params.root_uri:
@@ -81,119 +142,48 @@ def create_server() -> ContractServer:
         except Exception as exc:
             server.log_error("initialize", exc)
 
-    @server.feature(types.INITIALIZED)
+    @notification(server, types.INITIALIZED)
     async def on_initialized(params: types.InitializedParams) -> None:
-        token = "contract-lsp/indexing"
-        progress = False
         try:
-            caps = server.client_capabilities
-            if caps.window and caps.window.work_done_progress:
-                await server.work_done_progress.create_async(token)
-                server.work_done_progress.begin(token, types.WorkDoneProgressBegin(title="contract-lsp: indexing", percentage=0))
-                progress = True
-            _load_all(server)
-        except Exception as exc:
-            server.log_error("loading the workspace", exc)
+            for state in list(server.session.workspaces.values()):
+                server.reload_workspace(state)
+        finally:
+            server.ready.set()
         try:
             await watched_files.register_watchers(server)
         except Exception as exc:  # the client said it could, then could not: no watchers
             server.log(f"contract-lsp: could not register file watchers: {exc}", types.MessageType.Warning)
-        server.ready.set()
-        if progress:
-            server.work_done_progress.end(token, types.WorkDoneProgressEnd(message="ready"))
         server.diagnostics.refresh_all()
 
-    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    @notification(server, types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     def on_configuration(params: types.DidChangeConfigurationParams) -> None:
-        try:
-            settings = _settings_from(params.settings)
-            if not settings and not isinstance(params.settings, dict):
-                return
-            server.session.overrides = settings
-            for state in server.session.workspaces.values():
-                state.overrides = dict(settings)
-                state.project = None
-            _load_all(server)
-            server.diagnostics.refresh_all()
-        except Exception as exc:
-            server.log_error("didChangeConfiguration", exc)
-
-    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
-    def on_folders(params: types.DidChangeWorkspaceFoldersParams) -> None:
-        try:
-            for folder in params.event.removed:
-                path = to_fs_path(folder.uri)
-                if path:
-                    server.session.workspaces.pop(str(Path(path).resolve()), None)
-            for folder in params.event.added:
-                path = to_fs_path(folder.uri)
-                if path:
-                    load(server.session.add_folder(Path(path)))
-            server.diagnostics.refresh_all()
-        except Exception as exc:
-            server.log_error("didChangeWorkspaceFolders", exc)
-
-    def _document_changed(uri: str, saved: bool = False, opened: bool = False) -> None:
-        path = uri_to_path(uri)
-        if path is None:
+        settings = _settings_from(params.settings)
+        if not settings and not isinstance(params.settings, dict):
             return
-        document = server.workspace.get_text_document(uri)
-        state: WorkspaceState = server.session.workspace_for(path)
-        if is_python(path):
-            if state.project is not None:
-                state.project.index.set_overlay(path, document.source)
-                if saved:
-                    expand(state, [path])
-            if opened:
-                server.diagnostics.schedule(uri, 0)
-                return
-            # a change here may change what other open files resolve to: re-check them all
-            for other in list(server.workspace.text_documents):
-                server.diagnostics.schedule(other)
-        elif state.is_contract_file(path):
-            state.contract_overlays[path] = document.source
-            reload_registry(state)
-            server.diagnostics.refresh_all()
+        server.session.overrides = settings
+        for state in server.session.workspaces.values():
+            state.overrides = dict(settings)
+            state.project = None
+            server.reload_workspace(state)
+        server.diagnostics.refresh_all()
 
-    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-    def on_open(params: types.DidOpenTextDocumentParams) -> None:
-        try:
-            _document_changed(params.text_document.uri, opened=True)
-            server.diagnostics.schedule(params.text_document.uri, 0)
-        except Exception as exc:
-            server.log_error("didOpen", exc)
+    @notification(server, types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    def on_folders(params: types.DidChangeWorkspaceFoldersParams) -> None:
+        for folder in params.event.removed:
+            path = to_fs_path(folder.uri)
+            if path:
+                server.session.workspaces.pop(str(Path(path).resolve()), None)
+        for folder in params.event.added:
+            path = to_fs_path(folder.uri)
+            if path:
+                server.reload_workspace(server.session.add_folder(Path(path)))
+        server.diagnostics.refresh_all()
 
-    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-    def on_change(params: types.DidChangeTextDocumentParams) -> None:
-        try:
-            _document_changed(params.text_document.uri)
-        except Exception as exc:
-            server.log_error("didChange", exc)
+    @server.feature(types.SHUTDOWN)
+    def on_shutdown(params: None) -> None:
+        server.background.shutdown()
 
-    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
-    def on_save(params: types.DidSaveTextDocumentParams) -> None:
-        try:
-            _document_changed(params.text_document.uri, saved=True)
-        except Exception as exc:
-            server.log_error("didSave", exc)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
-    def on_close(params: types.DidCloseTextDocumentParams) -> None:
-        try:
-            uri = params.text_document.uri
-            path = uri_to_path(uri)
-            server.diagnostics.clear(uri)
-            if path is None:
-                return
-            state = server.session.workspace_for(path)
-            if is_python(path) and state.project is not None:
-                state.project.index.clear_overlay(path)
-            elif state.contract_overlays.pop(path, None) is not None:
-                reload_registry(state)
-                server.diagnostics.refresh_all()
-        except Exception as exc:
-            server.log_error("didClose", exc)
-
+    document_sync.register(server)
     diagnostics.register(server)
     code_actions.register(server)
     hover.register(server)

@@ -12,7 +12,8 @@ from lsprotocol import types
 from ..findings import Finding, TextEdit
 from ..fixes import select_fixes
 from ..noqa import noqa_edit, string_literal_test
-from .documents import document_findings, lines_for
+from .documents import lines_for
+from .handlers import request
 
 if TYPE_CHECKING:
     from .app import ContractServer
@@ -20,8 +21,12 @@ if TYPE_CHECKING:
 FIX_ALL = "source.fixAll.contract-lsp"
 
 
-def _workspace_edit(uri: str, version: int | None, edits: list[TextEdit], lines) -> types.WorkspaceEdit:
+def _workspace_edit(uri: str, version: int | None, edits: list[TextEdit], lines, document_changes: bool = True) -> types.WorkspaceEdit:
+    """The edits as ``documentChanges`` (versioned) where the client supports them, else as
+    ``changes`` (SPEC §5)."""
     text_edits = [types.TextEdit(range=lines.range_to_client(e.range), new_text=e.new_text) for e in edits]
+    if not document_changes:
+        return types.WorkspaceEdit(changes={uri: text_edits})
     return types.WorkspaceEdit(
         document_changes=[
             types.TextDocumentEdit(
@@ -61,8 +66,9 @@ def code_actions(server: "ContractServer", params: types.CodeActionParams) -> li
     uri = params.text_document.uri
     document = server.workspace.get_text_document(uri)
     text = document.source
-    _state, findings = document_findings(server.session, uri, text)
+    findings = server.diagnostics.findings(uri)  # the last check's, when the text is as it was
     lines = lines_for(text, server.workspace.position_encoding)
+    changes_ok = server.support.document_changes
     only = params.context.only
     wants = (lambda kind: any(kind == o or kind.startswith(o + ".") for o in only)) if only else (lambda kind: True)
     actions: list[types.CodeAction] = []
@@ -81,7 +87,7 @@ def code_actions(server: "ContractServer", params: types.CodeActionParams) -> li
                         kind=types.CodeActionKind.QuickFix,
                         diagnostics=[diagnostic] if diagnostic else None,
                         is_preferred=finding.fix.safe,
-                        edit=_workspace_edit(uri, document.version, list(finding.fix.edits), lines),
+                        edit=_workspace_edit(uri, document.version, list(finding.fix.edits), lines, changes_ok),
                     )
                 )
             key = (finding.range.start.line, finding.code)
@@ -95,7 +101,7 @@ def code_actions(server: "ContractServer", params: types.CodeActionParams) -> li
                         title=f"contract-lsp ({finding.code}): Disable for this line",
                         kind=types.CodeActionKind.QuickFix,
                         diagnostics=[diagnostic] if diagnostic else None,
-                        edit=_workspace_edit(uri, document.version, [edit], lines),
+                        edit=_workspace_edit(uri, document.version, [edit], lines, changes_ok),
                     )
                 )
     if wants(FIX_ALL):
@@ -105,7 +111,7 @@ def code_actions(server: "ContractServer", params: types.CodeActionParams) -> li
                 types.CodeAction(
                     title="contract-lsp: Fix all safely fixable problems",
                     kind=FIX_ALL,
-                    edit=_workspace_edit(uri, document.version, [e for f in fixes for e in f.edits], lines),
+                    edit=_workspace_edit(uri, document.version, [e for f in fixes for e in f.edits], lines, changes_ok),
                 )
             )
     return actions
@@ -120,14 +126,11 @@ def _matching_diagnostic(params: types.CodeActionParams, finding: Finding, lines
 
 
 def register(server: "ContractServer") -> None:
-    @server.feature(
+    @request(
+        server,
         types.TEXT_DOCUMENT_CODE_ACTION,
         types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL], resolve_provider=False),
+        default=list,
     )
-    async def on_code_action(params: types.CodeActionParams):
-        await server.ready.wait()
-        try:
-            return code_actions(server, params)
-        except Exception as exc:
-            server.log_error("textDocument/codeAction failed", exc)
-            return []
+    def on_code_action(params: types.CodeActionParams):
+        return code_actions(server, params)

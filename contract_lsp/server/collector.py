@@ -11,21 +11,25 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import threading
 from collections.abc import Iterator
 
 _active = 0
+_lock = threading.Lock()  # background jobs check files on worker threads too
 
 
 @contextlib.contextmanager
 def no_cyclic_gc() -> Iterator[None]:
     """Collector off inside the block; back on when the last of the nested or interleaved
-    blocks (sweeps are coroutines) ends. The server runs its handlers on one thread."""
+    blocks ends, on whichever thread (the event loop's or a background worker's)."""
     global _active
-    _active += 1
-    gc.disable()
+    with _lock:
+        _active += 1
+        gc.disable()
     try:
         yield
     finally:
-        _active -= 1
-        if _active == 0:
-            gc.enable()
+        with _lock:
+            _active -= 1
+            if _active == 0:
+                gc.enable()

@@ -12,6 +12,7 @@ from ..engine import make_context
 from ..findings import Position
 from ..rules.calls import contracted_calls
 from .documents import is_python, uri_to_path
+from .handlers import request
 from .positions import DocumentLines
 
 if TYPE_CHECKING:
@@ -95,11 +96,9 @@ def completions(server: "ContractServer", uri: str, position: types.Position) ->
 
 
 def register(server: "ContractServer") -> None:
-    @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=["(", ","]))
-    async def on_completion(params: types.CompletionParams):
-        await server.ready.wait()
-        try:
-            return types.CompletionList(is_incomplete=False, items=completions(server, params.text_document.uri, params.position))
-        except Exception as exc:
-            server.log_error("textDocument/completion failed", exc)
-            return types.CompletionList(is_incomplete=False, items=[])
+    def empty() -> types.CompletionList:
+        return types.CompletionList(is_incomplete=False, items=[])
+
+    @request(server, types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=["(", ","]), default=empty)
+    def on_completion(params: types.CompletionParams):
+        return types.CompletionList(is_incomplete=False, items=completions(server, params.text_document.uri, params.position))

@@ -1,5 +1,10 @@
 """Diagnostics (SPEC §5): pushed for push-only clients, pulled by clients that declare
 ``textDocument.diagnostic``; debounced as the user types, latest version wins.
+
+The document being typed in is checked on the event loop (it is the answer the user waits
+for). The whole-workspace work, ``workspace/diagnostic`` and the ``diagnosticMode =
+"workspace"`` sweep, runs on a snapshot in the background (:mod:`.background`), a chunk of
+files at a time.
 """
 
 from __future__ import annotations
@@ -16,12 +21,17 @@ from ..docs import rule_uri
 from ..findings import Finding
 from .collector import no_cyclic_gc
 from .documents import document_findings, is_python, lines_for, python_findings, uri_to_path
+from .handlers import request
+from .snapshot import Snapshot, take_snapshot
 
 if TYPE_CHECKING:
     from .app import ContractServer
 
 #: Seconds between the last keystroke and the check (SPEC §5 "debounced").
 DEBOUNCE = 0.1
+#: Files per background step of a sweep or workspace pull: small enough that a newer
+#: snapshot stops a stale sweep soon, large enough that thread hand-offs cost nothing.
+CHUNK = 64
 
 _SEVERITY = {
     "error": types.DiagnosticSeverity.Error,
@@ -31,11 +41,25 @@ _SEVERITY = {
 }
 
 
+def _fix_data(finding: Finding) -> dict | None:
+    """The finding's fix as plain data (engine positions: 0-based lines, code-point
+    columns), carried in ``Diagnostic.data`` so a code action needs no new check."""
+    fix = finding.fix
+    if fix is None:
+        return None
+    edits = [[e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character, e.new_text] for e in fix.edits]
+    return {"title": fix.title, "safe": fix.safe, "edits": edits}
+
+
 def to_diagnostic(finding: Finding, lines) -> types.Diagnostic:
-    """An LSP diagnostic for ``finding``, positions in the client's encoding."""
-    data = None
+    """An LSP diagnostic for ``finding``, positions in the client's encoding. ``data``
+    names the contract (SPEC §3.4) and carries the fix (SPEC §5)."""
+    data: dict = {}
     if finding.contract is not None:
         data = {"contract": finding.contract.name, "contract_path": finding.contract.path, "contract_line": finding.contract.line}
+    fix = _fix_data(finding)
+    if fix is not None:
+        data["fix"] = fix
     return types.Diagnostic(
         range=lines.range_to_client(finding.range),
         message=finding.message,
@@ -44,8 +68,13 @@ def to_diagnostic(finding: Finding, lines) -> types.Diagnostic:
         code_description=types.CodeDescription(href=rule_uri(finding.code)),
         source="contract-lsp",
         tags=[types.DiagnosticTag.Deprecated] if finding.deprecated else None,
-        data=data,
+        data=data or None,
     )
+
+
+def result_id(project, text: str) -> str:
+    """The pull result id of a file's findings: equal ids mean equal findings."""
+    return f"{project.revision if project is not None else '-'}:{hash(text):x}"
 
 
 class Diagnostics:
@@ -55,34 +84,50 @@ class Diagnostics:
         self.server = server
         self._pending: dict[str, asyncio.Task] = {}
         self._sweep: asyncio.Future | None = None
-        self.published: set[str] = set()
+        #: uri -> the diagnostics last published (push clients)
+        self.published: dict[str, list[types.Diagnostic]] = {}
+        #: uri -> (document version, project revision, findings) of the last check, which
+        #: code actions and fix-all read instead of checking again
+        self.latest: dict[str, tuple[int | None, str, list[Finding]]] = {}
 
     @property
     def pull(self) -> bool:
-        caps = self.server.client_capabilities
-        return bool(caps and caps.text_document and caps.text_document.diagnostic)
+        return self.server.support.pull_diagnostics
+
+    def findings(self, uri: str) -> list[Finding]:
+        """The findings of the open document ``uri`` as it is now: the last check's when
+        neither the text nor the workspace changed since, else a new check."""
+        document = self.server.workspace.get_text_document(uri)
+        path = uri_to_path(uri)
+        state = self.server.session.workspace_for(path) if path else None
+        revision = state.project.revision if state is not None and state.project is not None else "-"
+        known = self.latest.get(uri)
+        if known is not None and known[0] == document.version and known[1] == revision:
+            return known[2]
+        _state, found = document_findings(self.server.session, uri, document.source)
+        self.latest[uri] = (document.version, revision, found)
+        return found
 
     def compute(self, uri: str) -> list[types.Diagnostic]:
         document = self.server.workspace.get_text_document(uri)
-        text = document.source
-        _state, findings = document_findings(self.server.session, uri, text)
-        lines = lines_for(text, self.server.workspace.position_encoding)
+        findings = self.findings(uri)
+        lines = lines_for(document.source, self.server.workspace.position_encoding)
         return [to_diagnostic(f, lines) for f in findings]
 
-    def schedule(self, uri: str, delay: float = DEBOUNCE) -> None:
+    def schedule(self, uri: str, delay: float = DEBOUNCE, only_changed: bool = False) -> None:
         """Check ``uri`` after ``delay`` seconds unless a newer change comes first."""
         if self.pull:
             return  # the client asks when it wants them
         previous = self._pending.pop(uri, None)
         if previous is not None:
             previous.cancel()
-        self._pending[uri] = asyncio.ensure_future(self._publish_later(uri, delay))
+        self._pending[uri] = asyncio.ensure_future(self._publish_later(uri, delay, only_changed))
 
-    async def _publish_later(self, uri: str, delay: float) -> None:
+    async def _publish_later(self, uri: str, delay: float, only_changed: bool) -> None:
         try:
             await asyncio.sleep(delay)
             await self.server.ready.wait()
-            self.publish(uri)
+            self.publish(uri, only_changed)
         except asyncio.CancelledError:
             pass
         except Exception as exc:  # a handler never raises (SPEC §5)
@@ -91,7 +136,7 @@ class Diagnostics:
             if self._pending.get(uri) is asyncio.current_task():
                 self._pending.pop(uri, None)
 
-    def publish(self, uri: str) -> None:
+    def publish(self, uri: str, only_changed: bool = False) -> None:
         document = self.server.workspace.text_documents.get(uri)
         if document is None:
             return
@@ -100,29 +145,31 @@ class Diagnostics:
         current = self.server.workspace.text_documents.get(uri)
         if current is None or current.version != version:
             return  # the text changed while we worked: a newer check is on its way
+        if only_changed and self.published.get(uri) == diagnostics:
+            return
         self.server.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
         )
-        self.published.add(uri)
+        self.published[uri] = diagnostics
 
     def clear(self, uri: str) -> None:
         task = self._pending.pop(uri, None)
         if task is not None:
             task.cancel()
+        self.latest.pop(uri, None)
         if not self.pull and uri in self.published:
             self.server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
-            self.published.discard(uri)
+            self.published.pop(uri, None)
 
-    def refresh_all(self) -> None:
-        """Re-check every open document (after a registry reload or a change elsewhere)."""
+    def refresh_all(self, only_changed: bool = False) -> None:
+        """Re-check every open document (after a registry reload, a change elsewhere, or
+        the complete index: ``only_changed`` then publishes only what differs)."""
         if self.pull:
-            caps = self.server.client_capabilities
-            refresh = caps.workspace and caps.workspace.diagnostics and caps.workspace.diagnostics.refresh_support
-            if refresh:
+            if self.server.support.diagnostic_refresh:
                 self.server.workspace_diagnostic_refresh(None)
             return
         for uri in list(self.server.workspace.text_documents):
-            self.schedule(uri, 0)
+            self.schedule(uri, 0, only_changed)
         self.publish_workspace()
 
     def publish_workspace(self) -> None:
@@ -137,8 +184,7 @@ class Diagnostics:
     async def _publish_workspace(self) -> None:
         start = time.perf_counter()
         try:
-            with no_cyclic_gc():
-                swept = await self._sweep_workspaces()
+            swept = await self._sweep_workspaces()
         except asyncio.CancelledError:
             return
         except Exception as exc:  # a handler never raises (SPEC §5)
@@ -154,104 +200,126 @@ class Diagnostics:
             project = state.project
             if project is None or project.settings.diagnostic_mode != "workspace":
                 continue
-            async for path, text in workspace_sources(state):
-                uri = from_fs_path(path)
-                if uri is None or uri in self.server.workspace.text_documents:
-                    continue
-                swept += 1
-                findings = python_findings(state, path, text)
-                if findings or uri in self.published:
-                    lines = lines_for(text, self.server.workspace.position_encoding)
-                    self.server.text_document_publish_diagnostics(
-                        types.PublishDiagnosticsParams(uri=uri, diagnostics=[to_diagnostic(f, lines) for f in findings])
-                    )
-                    self.published.add(uri)
+            indexing = self.server.indexing_done(state)
+            if indexing is not None:
+                await asyncio.shield(indexing)
+            snapshot = take_snapshot(state, self.server.workspace.text_documents)
+            if snapshot is None:
+                continue
+            paths = [p for p in snapshot.project.index.all_paths() if is_python(p)]
+            for start in range(0, len(paths), CHUNK):
+                results = await self.server.background.run(check_files, snapshot, paths[start : start + CHUNK], True)
+                if not snapshot.is_current():
+                    return swept  # stale: the refresh that made it so starts a new sweep
+                for path, uri, text, findings in results:
+                    if uri in self.server.workspace.text_documents:
+                        continue
+                    swept += 1
+                    if findings or uri in self.published:
+                        lines = lines_for(text, self.server.workspace.position_encoding)
+                        diagnostics = [to_diagnostic(f, lines) for f in findings]
+                        self.server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics))
+                        self.published[uri] = diagnostics
         return swept
 
 
-async def workspace_sources(state):
-    """(absolute path, text) of every readable Python file of a workspace, yielding to the
-    event loop before each, so that requests about the document being typed in are answered
-    between two files of a sweep. Files that cannot be read or decoded are left out."""
-    project = state.project
-    if project is None:
-        return
-    for path in list(project.index.all_paths()):
-        await asyncio.sleep(0)
-        if not is_python(path):
-            continue
-        try:
-            text = project.index.source_of(path)
-        except (OSError, UnicodeDecodeError, SyntaxError, LookupError):
-            continue
-        yield os.path.abspath(path), text
+def check_files(token, snapshot: Snapshot, paths: list[str], skip_open: bool) -> list[tuple[str, str, str, list[Finding]]]:
+    """(path, uri, text, findings) of each readable file of ``paths`` in ``snapshot`` (a
+    background job); open documents are checked in their open text, or left out with
+    ``skip_open``."""
+    out = []
+    project = snapshot.project
+    with no_cyclic_gc():
+        for path in paths:
+            token.check()
+            uri = from_fs_path(path)
+            if uri is None:
+                continue
+            text = snapshot.text_of(uri)
+            if text is not None and skip_open:
+                continue
+            if text is None:
+                try:
+                    text = project.index.source_of(path)
+                except (OSError, UnicodeDecodeError, SyntaxError, LookupError):
+                    continue
+            out.append((os.path.abspath(path), uri, text, python_findings(snapshot, path, text)))
+    return out
 
 
-def result_id(state, text: str) -> str:
-    """The pull result id of a file's findings: equal ids mean equal findings."""
-    project = state.project
-    return f"{project.revision if project is not None else '-'}:{hash(text):x}"
+def workspace_reports(token, snapshot: Snapshot, previous: dict[str, str], encoding) -> list:
+    """``workspace/diagnostic`` reports of every Python file of ``snapshot`` (a background
+    job): unchanged where the client's previous result id still holds, else the findings
+    (of the open text where the file is open)."""
+    reports: list = []
+    project = snapshot.project
+    with no_cyclic_gc():
+        for path in project.index.all_paths():
+            token.check()
+            if not is_python(path):
+                continue
+            uri = from_fs_path(path)
+            if uri is None:
+                continue
+            text = snapshot.text_of(uri)
+            version = snapshot.versions.get(uri)
+            if text is None:
+                try:
+                    text = project.index.source_of(path)
+                except (OSError, UnicodeDecodeError, SyntaxError, LookupError):
+                    continue
+            rid = result_id(project, text)
+            if previous.get(uri) == rid:
+                reports.append(types.WorkspaceUnchangedDocumentDiagnosticReport(uri=uri, result_id=rid, version=version))
+                continue
+            findings = python_findings(snapshot, path, text)
+            lines = lines_for(text, encoding)
+            reports.append(
+                types.WorkspaceFullDocumentDiagnosticReport(
+                    uri=uri, items=[to_diagnostic(f, lines) for f in findings], result_id=rid, version=version
+                )
+            )
+    return reports
 
 
 def register(server: "ContractServer") -> None:
-    @server.feature(
+    def full_report() -> types.RelatedFullDocumentDiagnosticReport:
+        return types.RelatedFullDocumentDiagnosticReport(items=[])
+
+    @request(
+        server,
         types.TEXT_DOCUMENT_DIAGNOSTIC,
         types.DiagnosticOptions(identifier="contract-lsp", inter_file_dependencies=True, workspace_diagnostics=True),
+        default=full_report,
     )
-    async def on_document_diagnostic(params: types.DocumentDiagnosticParams):
-        await server.ready.wait()
+    def on_document_diagnostic(params: types.DocumentDiagnosticParams):
         uri = params.text_document.uri
         rid = None
-        try:
-            # VS Code pulls every open document again when any of them changes
-            # (interFileDependencies): those whose text and workspace are as they were
-            # are reported unchanged without a check.
-            path = uri_to_path(uri)
-            if path is not None:
-                rid = result_id(server.session.workspace_for(path), server.workspace.get_text_document(uri).source)
-                if params.previous_result_id == rid:
-                    return types.RelatedUnchangedDocumentDiagnosticReport(result_id=rid)
-            items = server.diagnostics.compute(uri)
-        except Exception as exc:
-            server.log_error("textDocument/diagnostic failed", exc)
-            items, rid = [], None  # no id: the next pull checks again
+        # VS Code pulls every open document again when any of them changes
+        # (interFileDependencies): those whose text and workspace are as they were are
+        # reported unchanged without a check.
+        path = uri_to_path(uri)
+        if path is not None:
+            state = server.session.workspace_for(path)
+            rid = result_id(state.project, server.workspace.get_text_document(uri).source)
+            if params.previous_result_id == rid:
+                return types.RelatedUnchangedDocumentDiagnosticReport(result_id=rid)
+        items = server.diagnostics.compute(uri)
         return types.RelatedFullDocumentDiagnosticReport(items=items, result_id=rid)
 
-    @server.feature(types.WORKSPACE_DIAGNOSTIC)
+    @request(server, types.WORKSPACE_DIAGNOSTIC, default=lambda: types.WorkspaceDiagnosticReport(items=[]))
     async def on_workspace_diagnostic(params: types.WorkspaceDiagnosticParams):
-        await server.ready.wait()
         # Clients poll this (VS Code every few seconds): a file whose text and workspace are
         # as they were when the client got its previous result is reported unchanged,
-        # without checking it again.
+        # without checking it again. It reads a snapshot, off the event loop.
         previous = {r.uri: r.value for r in params.previous_result_ids or []}
         reports: list = []
-        try:
-            with no_cyclic_gc():
-                await _pull_workspaces(previous, reports)
-        except Exception as exc:
-            server.log_error("workspace/diagnostic failed", exc)
-        return types.WorkspaceDiagnosticReport(items=reports)
-
-    async def _pull_workspaces(previous: dict[str, str], reports: list) -> None:
-        """Append a report per Python file of every workspace: unchanged where the client's
-        previous result id still holds, else the full findings (of the open text if open)."""
+        encoding = server.workspace.position_encoding
         for state in list(server.session.workspaces.values()):
-            async for path, text in workspace_sources(state):
-                uri = from_fs_path(path)
-                if uri is None:
-                    continue
-                document = server.workspace.text_documents.get(uri)
-                if document is not None:
-                    text = document.source
-                version = document.version if document else None
-                rid = result_id(state, text)
-                if previous.get(uri) == rid:
-                    reports.append(types.WorkspaceUnchangedDocumentDiagnosticReport(uri=uri, result_id=rid, version=version))
-                    continue
-                findings = python_findings(state, path, text)
-                lines = lines_for(text, server.workspace.position_encoding)
-                reports.append(
-                    types.WorkspaceFullDocumentDiagnosticReport(
-                        uri=uri, items=[to_diagnostic(f, lines) for f in findings], result_id=rid, version=version
-                    )
-                )
+            indexing = server.indexing_done(state)
+            if indexing is not None:
+                await asyncio.shield(indexing)
+            snapshot = take_snapshot(state, server.workspace.text_documents)
+            if snapshot is not None:
+                reports.extend(await server.background.run(workspace_reports, snapshot, previous, encoding))
+        return types.WorkspaceDiagnosticReport(items=reports)

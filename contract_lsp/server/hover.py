@@ -17,6 +17,7 @@ from ..registry.model import CallableContract, Contract, Parameter, ProtocolCont
 from ..rules.calls import contracted_calls
 from ..rules.protocols import implemented_protocols
 from .documents import is_python, uri_to_path
+from .handlers import request
 from .positions import DocumentLines
 
 if TYPE_CHECKING:
@@ -145,14 +146,9 @@ def hover_text(server: "ContractServer", uri: str, position: types.Position) -> 
 
 
 def register(server: "ContractServer") -> None:
-    @server.feature(types.TEXT_DOCUMENT_HOVER)
-    async def on_hover(params: types.HoverParams):
-        await server.ready.wait()
-        try:
-            found = hover_text(server, params.text_document.uri, params.position)
-        except Exception as exc:
-            server.log_error("textDocument/hover failed", exc)
-            return None
+    @request(server, types.TEXT_DOCUMENT_HOVER)
+    def on_hover(params: types.HoverParams):
+        found = hover_text(server, params.text_document.uri, params.position)
         if found is None:
             return None
         text, rng = found

@@ -1,36 +1,51 @@
 """References and code lenses on contract files (issue 5): ``textDocument/references`` on a
 contract's name in its YAML returns its call sites and implementations, the same as
-``contract-lsp --impact``; a code lens over each contract counts them."""
+``contract-lsp --impact``; a code lens over each contract counts them.
+
+Both read the whole workspace: they run in the background on a snapshot (SPEC §5), stop
+when cancelled, and a code lens computed from a snapshot that went stale meanwhile is
+answered ``ContentModified`` (the client asks again).
+"""
 
 from __future__ import annotations
 
+import asyncio
 import os
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pygls.uris import from_fs_path
 
 from ..evolution.impact import find_impact
 from .documents import uri_to_path
+from .handlers import request
 from .positions import DocumentLines
+from .snapshot import Snapshot, take_snapshot
 
 if TYPE_CHECKING:
     from .app import ContractServer
 
 
-def _contracts_in(state, path: str):
-    project = state.project
+class ContentModified(JsonRpcException):
+    """LSP ``ContentModified`` (-32801): the result was computed on a stale snapshot."""
+
+    CODE = -32801
+
+
+def _contracts_in(project, path: str):
     if project is None:
         return []
     return [c for c in project.registry.contracts if c.mark is not None and os.path.abspath(c.mark.path) == path]
 
 
-def _locations(server: "ContractServer", state, name: str) -> list[types.Location]:
-    encoding = server.workspace.position_encoding or types.PositionEncodingKind.Utf16
+def reference_locations(token, snapshot: Snapshot, name: str, encoding: str) -> list[types.Location]:
+    """Every call site and implementation of contract ``name`` (a background job)."""
     out = []
-    for site in find_impact(state.project, name):
+    project = snapshot.project
+    for site in find_impact(project, name, checkpoint=token.check):
         try:
-            text = state.project.index.source_of(site.path)
+            text = project.index.source_of(site.path)
         except (OSError, UnicodeDecodeError, SyntaxError, LookupError):
             continue
         lines = DocumentLines(text, encoding)
@@ -38,59 +53,73 @@ def _locations(server: "ContractServer", state, name: str) -> list[types.Locatio
     return out
 
 
-def _contract_file(server: "ContractServer", uri: str):
-    """(workspace, path) of a YAML document, else None."""
+def code_lenses(token, snapshot: Snapshot, path: str) -> list[types.CodeLens]:
+    """A lens per contract of the contract file ``path``, counting its sites (a background
+    job)."""
+    lenses = []
+    for contract in _contracts_in(snapshot.project, path):
+        sites = find_impact(snapshot.project, contract.name, checkpoint=token.check)
+        calls = sum(1 for s in sites if s.kind == "call")
+        impls = len(sites) - calls
+        invalid = sum(1 for s in sites if not s.valid)
+        line = contract.mark.line - 1
+        title = f"{calls} call site{'s' if calls != 1 else ''}, {impls} implementation{'s' if impls != 1 else ''}"
+        if invalid:
+            title += f" ({invalid} invalid)"
+        lenses.append(
+            types.CodeLens(
+                range=types.Range(start=types.Position(line=line, character=0), end=types.Position(line=line, character=0)),
+                command=types.Command(title=title, command=""),
+            )
+        )
+    return lenses
+
+
+def _contract_file(server: "ContractServer", uri: str) -> tuple[Snapshot, str] | None:
+    """A snapshot of the workspace of a YAML document, and its path; else None."""
     path = uri_to_path(uri)
     if path is None or not path.endswith((".yaml", ".yml")):
         return None
-    return server.session.workspace_for(path), path
+    state = server.session.workspace_for(path)
+    snapshot = take_snapshot(state, server.workspace.text_documents)
+    return (snapshot, path) if snapshot is not None else None
+
+
+async def _complete(server: "ContractServer", snapshot: Snapshot) -> None:
+    indexing = server.indexing_done(snapshot.state)
+    if indexing is not None:
+        await asyncio.shield(indexing)
 
 
 def register(server: "ContractServer") -> None:
-    @server.feature(types.TEXT_DOCUMENT_REFERENCES)
+    @request(server, types.TEXT_DOCUMENT_REFERENCES)
     async def on_references(params: types.ReferenceParams):
-        await server.ready.wait()
-        try:
-            found = _contract_file(server, params.text_document.uri)
-            if found is None:
-                return None
-            state, path = found
-            contracts = sorted(_contracts_in(state, path), key=lambda c: c.mark.line)
-            line = params.position.line + 1
-            chosen = None
-            for contract in contracts:  # the contract whose entry holds the cursor
-                if contract.mark.line <= line:
-                    chosen = contract
-            return _locations(server, state, chosen.name) if chosen else None
-        except Exception as exc:
-            server.log_error("textDocument/references failed", exc)
+        found = _contract_file(server, params.text_document.uri)
+        if found is None:
             return None
+        snapshot, path = found
+        await _complete(server, snapshot)
+        snapshot = take_snapshot(snapshot.state, server.workspace.text_documents) or snapshot
+        contracts = sorted(_contracts_in(snapshot.project, path), key=lambda c: c.mark.line)
+        line = params.position.line + 1
+        chosen = None
+        for contract in contracts:  # the contract whose entry holds the cursor
+            if contract.mark.line <= line:
+                chosen = contract
+        if chosen is None:
+            return None
+        encoding = server.workspace.position_encoding or types.PositionEncodingKind.Utf16
+        return await server.background.run(reference_locations, snapshot, chosen.name, encoding)
 
-    @server.feature(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=False))
+    @request(server, types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=False))
     async def on_code_lens(params: types.CodeLensParams):
-        await server.ready.wait()
-        try:
-            found = _contract_file(server, params.text_document.uri)
-            if found is None:
-                return None
-            state, path = found
-            lenses = []
-            for contract in _contracts_in(state, path):
-                sites = find_impact(state.project, contract.name)
-                calls = sum(1 for s in sites if s.kind == "call")
-                impls = len(sites) - calls
-                invalid = sum(1 for s in sites if not s.valid)
-                line = contract.mark.line - 1
-                title = f"{calls} call site{'s' if calls != 1 else ''}, {impls} implementation{'s' if impls != 1 else ''}"
-                if invalid:
-                    title += f" ({invalid} invalid)"
-                lenses.append(
-                    types.CodeLens(
-                        range=types.Range(start=types.Position(line=line, character=0), end=types.Position(line=line, character=0)),
-                        command=types.Command(title=title, command=""),
-                    )
-                )
-            return lenses
-        except Exception as exc:
-            server.log_error("textDocument/codeLens failed", exc)
+        found = _contract_file(server, params.text_document.uri)
+        if found is None:
             return None
+        snapshot, path = found
+        await _complete(server, snapshot)
+        snapshot = take_snapshot(snapshot.state, server.workspace.text_documents) or snapshot
+        lenses = await server.background.run(code_lenses, snapshot, path)
+        if not snapshot.is_current():
+            raise ContentModified("the workspace changed while the code lenses were computed")
+        return lenses

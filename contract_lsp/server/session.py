@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import ConfigError, PathFilter, find_workspace_root, load_settings, walk_python_files
-from ..project import Project, open_project
+from ..project import Project, open_project, workspace_module_map
 from ..registry.loader import load_registry
 from ..registry.model import ContractFileError
 
@@ -29,6 +29,9 @@ class WorkspaceState:
     #: unsaved text of contract files open in the editor, by absolute path
     contract_overlays: dict[str, str] = field(default_factory=dict)
     config_error: str | None = None
+    #: True once every file of the workspace is in the index (SPEC §5: the opened document
+    #: is checked first, against the modules its resolution needs, the rest follows)
+    indexed: bool = False
 
     def contains(self, path: str) -> bool:
         root = str(self.root)
@@ -51,6 +54,9 @@ class Session:
     def __init__(self) -> None:
         self.workspaces: dict[str, WorkspaceState] = {}
         self.overrides: dict = {}
+        #: called with a workspace loaded on first use (a file outside every folder): the
+        #: server completes its index in the background
+        self.on_loaded = None
 
     def add_folder(self, root: Path) -> WorkspaceState:
         key = str(root.resolve())
@@ -68,32 +74,100 @@ class Session:
         if best is None:
             best = self.add_folder(find_workspace_root(Path(path).parent))
         if best.project is None and best.config_error is None:
-            load(best)
+            load(best, lazy=self.on_loaded is not None)
+            if self.on_loaded is not None:
+                self.on_loaded(best)
         return best
 
 
-def load(state: WorkspaceState) -> None:
+def load(state: WorkspaceState, *, lazy: bool = False, overlays: dict[str, str] | None = None) -> None:
     """(Re)build the workspace's project from disk and the open contract files. Keeps the
-    previous project when the configuration is invalid; never raises."""
+    previous project when the configuration is invalid; never raises.
+
+    ``lazy`` reads only the settings and the registry: the index then finds modules on
+    disk as resolution asks for them, and :func:`build_complete_index` (off the event
+    loop) and :func:`apply_complete_index` bring in the whole workspace. ``overlays`` are
+    the open Python documents' texts (absolute path -> text)."""
     try:
         settings = load_settings(state.root, overrides=state.overrides or None)
     except ConfigError as exc:
         state.config_error = str(exc)
         return
     state.config_error = None
-    files = list(walk_python_files([state.root], PathFilter(settings)))
+    files = [] if lazy else list(walk_python_files([state.root], PathFilter(settings)))
     try:
-        project = open_project(state.root, files, overrides=state.overrides or None)
+        project = open_project(state.root, files, overrides=state.overrides or None, lazy=lazy)
     except ConfigError as exc:
         state.config_error = str(exc)
         return
+    for path, text in (overlays or {}).items():
+        project.index.set_overlay(path, text)
     previous = state.project
     state.project = project
+    state.indexed = not lazy
     if project.registry.errors or state.contract_overlays:
         reload_registry(state, fallback=previous.registry if previous else None)
     else:
         state.contract_errors = {}
-    project.expand_words(_contents(state, files))
+    if not lazy:
+        project.expand_words(_contents(state, files))
+
+
+@dataclass(frozen=True)
+class CompleteIndex:
+    """The whole workspace, read off the event loop for one project."""
+
+    project: Project
+    module_map: object
+    expansion: object
+    registry: object | None  # with discovered protocols, when ``discover`` is set
+
+
+def build_complete_index(token, project: Project) -> CompleteIndex:
+    """Walk the workspace, map its modules, read every file once and derive the prefilter's
+    words (aliases, indirect implementations) and discovered protocols, on a snapshot of
+    ``project``: nothing live changes (a background job: ``token`` is a
+    :class:`~contract_lsp.server.background.CancelToken`)."""
+    import dataclasses
+
+    settings = project.settings
+    files = list(walk_python_files([settings.root], PathFilter(settings)))
+    token.check()
+    module_map = workspace_module_map(settings, files)
+    index = project.index.snapshot()
+    for path in list(index.overlay_paths()):
+        module_map.add(path)
+    index.module_map = module_map
+    frozen = dataclasses.replace(project, index=index, _table=None, _mentions=None)
+    contents: dict[str, bytes] = {}
+    for i, path in enumerate(files):
+        if i % 256 == 0:
+            token.check()
+        try:
+            contents[path] = index.source_of(path).encode("utf-8", errors="surrogatepass")
+        except (OSError, UnicodeDecodeError, SyntaxError, LookupError):
+            continue
+    expansion = frozen.compute_expansion(contents)
+    registry = None
+    if "protocols" in settings.discover:
+        from ..discover import discovered_protocols
+
+        registry = project.registry.with_contracts(discovered_protocols(index, project.registry))
+    return CompleteIndex(project, module_map, expansion, registry)
+
+
+def apply_complete_index(state: WorkspaceState, complete: CompleteIndex) -> bool:
+    """Take a :func:`build_complete_index` result into the live workspace (on the event
+    loop). False, changing nothing, when the workspace was reloaded meanwhile."""
+    project = state.project
+    if project is None or project is not complete.project:
+        return False
+    project.index.adopt_module_map(complete.module_map)  # type: ignore[arg-type]
+    if complete.registry is not None and not state.contract_errors:
+        project.set_registry(complete.registry)  # type: ignore[arg-type]
+    project.apply_expansion(complete.expansion)
+    state.indexed = True
+    return True
 
 
 def _contents(state: WorkspaceState, paths: list[str]) -> dict[str, bytes]:

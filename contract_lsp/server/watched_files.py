@@ -16,9 +16,7 @@ if TYPE_CHECKING:
 
 
 async def register_watchers(server: "ContractServer") -> None:
-    caps = server.client_capabilities
-    watch = caps.workspace and caps.workspace.did_change_watched_files
-    if not (watch and watch.dynamic_registration):
+    if not server.support.watched_files_registration:
         return
     watchers = [types.FileSystemWatcher(glob_pattern=g) for g in ("**/*.py", "**/*.yaml", "**/*.yml", "**/pyproject.toml")]
     await server.client_register_capability_async(
@@ -55,9 +53,7 @@ def register(server: "ContractServer") -> None:
                     reload.add(id(state))
             for state in server.session.workspaces.values():
                 if id(state) in reconfigure:
-                    from .session import load
-
-                    load(state)
+                    server.reload_workspace(state)
                     continue
                 if id(state) in reload:
                     reload_registry(state)

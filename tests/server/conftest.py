@@ -84,7 +84,14 @@ def workspace(tmp_path):
     return write_files(tmp_path / "ws")
 
 
-async def start_client(roots: list[Path], caps: str = "emacs", init_options: dict | None = None):
+async def wait_indexed(client, count: int = 1) -> None:
+    """Until the server says it has indexed ``count`` workspaces (its background walk)."""
+    await wait_for(lambda: sum("contract-lsp: indexed" in m.message for m in client.log_messages) >= count)
+
+
+async def start_client(roots: list[Path], caps: str = "emacs", init_options: dict | None = None, indexed: bool = True):
+    """A client over stdio to a new server; with ``indexed``, once the server has read the
+    whole workspace (else right after ``initialized``: the lazy start, SPEC §5)."""
     client = make_test_lsp_client()
     client.registrations = []
 
@@ -101,6 +108,8 @@ async def start_client(roots: list[Path], caps: str = "emacs", init_options: dic
             initialization_options=init_options,
         )
     )
+    if indexed:
+        await wait_indexed(client, len(roots))
     return client
 
 
