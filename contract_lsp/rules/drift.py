@@ -12,7 +12,10 @@ from ..index.facts import ClassFacts, FunctionFacts, ParamFact, Signature
 from ..index.workspace import WorkspaceIndex
 from ..registry.model import CallableContract, Contract, ProtocolContract, SourceMark
 from .context import CheckContext, ContractTable
+from .messages import async_differs, callable_drift, drift, lacks_method, method_problem, not_found
 from .protocols import parameter_problems
+
+__all__ = ["callable_drift", "check_drift", "constructor_signature", "missing_targets", "protocol_drift", "signature_of"]
 
 
 def constructor_signature(index: WorkspaceIndex, cls: ClassFacts) -> Signature | None:
@@ -52,19 +55,6 @@ def signature_of(index: WorkspaceIndex, facts: ClassFacts | FunctionFacts) -> Si
     return facts.signature
 
 
-def callable_drift(contract: CallableContract, sig: Signature) -> list[str]:
-    """Disagreements between a callable contract and the signature of its definition."""
-    problems = []
-    for param in contract.parameters:
-        if sig.named(param.name) is None and sig.kwarg is None:
-            problems.append(f"lacks parameter '{param.name}'")
-    declared = {n for p in contract.parameters for n in p.all_names}
-    for own in sig.params:
-        if not own.has_default and own.name not in declared:
-            problems.append(f"requires '{own.name}', which the contract does not list")
-    return problems
-
-
 def protocol_drift(index: WorkspaceIndex, contract: ProtocolContract, cls: ClassFacts) -> list[str]:
     """Disagreements between a protocol contract and its target class: a method it lacks,
     one whose ``async`` differs, or whose parameters cannot accept the contract's (the
@@ -73,11 +63,11 @@ def protocol_drift(index: WorkspaceIndex, contract: ProtocolContract, cls: Class
     for method in contract.methods:
         fn = index.find_method(cls, method.name)[1]
         if fn is None:
-            problems.append(f"lacks method '{method.name}'")
+            problems.append(lacks_method(method.name))
             continue
         if fn.is_async != method.is_async:
-            problems.append(f"'{method.name}' is {'async' if fn.is_async else 'sync'} where the contract says {'async' if method.is_async else 'sync'}")
-        problems.extend(f"'{method.name}': {problem}" for problem in parameter_problems(method, fn))
+            problems.append(async_differs(method.name, fn.is_async, method.is_async))
+        problems.extend(method_problem(method.name, problem) for problem in parameter_problems(method, fn))
     return problems
 
 
@@ -102,7 +92,7 @@ def check_drift(ctx: CheckContext) -> None:
             ctx.report(
                 "CL201",
                 ctx.name_span(facts.name_line, facts.name_col, facts.name),
-                f"{facts.name} disagrees with its contract {contract.name}: " + "; ".join(problems),
+                drift(facts.name, contract.name, problems),
                 contract,
             )
 
@@ -126,18 +116,18 @@ def missing_targets(table: ContractTable) -> list[Finding]:
     implementations the workspace does not define."""
     findings: list[Finding] = []
     for contract in table.registry.contracts:
-        if isinstance(contract, ProtocolContract) and contract.discovered:
-            continue
+        if (isinstance(contract, ProtocolContract) and contract.discovered) or contract.package:
+            continue  # a contract with a package describes a library: never in the workspace
         if table.resolved[contract.name].kind not in ("class", "function"):
-            findings.append(_at_mark(contract, contract.target_mark or contract.mark, f"target '{contract.target}' of {contract.name} is not defined in the workspace"))
+            findings.append(_at_mark(contract, contract.target_mark or contract.mark, not_found("target", contract.target, contract.name)))
         if isinstance(contract, ProtocolContract):
             for impl, mark in zip(contract.implementations, contract.implementation_marks or (None,) * len(contract.implementations)):
                 if table.index.resolve(impl).kind != "class":
-                    findings.append(_at_mark(contract, mark or contract.mark, f"implementation '{impl}' of {contract.name} is not defined in the workspace"))
+                    findings.append(_at_mark(contract, mark or contract.mark, not_found("implementation", impl, contract.name)))
         elif contract.forwards_to:
             forwarded = table.registry.get(contract.forwards_to)
             if forwarded is not None and table.resolved[forwarded.name].kind not in ("class", "function"):
-                findings.append(_at_mark(contract, contract.forwards_to_mark or contract.mark, f"forwards_to '{contract.forwards_to}' of {contract.name} names a contract whose target is not in the workspace"))
+                findings.append(_at_mark(contract, contract.forwards_to_mark or contract.mark, not_found("forwards_to", contract.forwards_to, contract.name, "names a contract whose target is not in the workspace")))
     return findings
 
 

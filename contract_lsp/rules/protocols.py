@@ -1,21 +1,32 @@
-"""CL101–CL103: protocol conformance (SPEC §3.2).
+"""CL101–CL103: protocol conformance (SPEC §3.2), and the static half of ``attributes`` (§7).
 
 A class implements a protocol contract when it subclasses the target (directly or through
 workspace base classes) or is listed in ``implementations``. Its methods include those
 inherited from workspace bases other than the protocol. A base outside the workspace may
 supply any method, so CL101 is not reported for a class that has one (we cannot know).
+
+A required attribute a protocol contract lists (not `optional`: that one may be absent) is provided by a class (or a workspace base other
+than an interface) that assigns it at class level, annotates it in its body, defines it as
+a property or method, or assigns ``self.<name>`` (``cls.<name>``, ``setattr(self, "<name>",
+...)``) in any of its methods; otherwise CL101 lists it after the missing methods. The
+messages are :mod:`.messages`', shared with the runtime checks.
 """
 
 from __future__ import annotations
 
+import ast
 import builtins
+from functools import lru_cache
 
 from ..findings import Fix, TextEdit, make_range
 from ..index.facts import ClassFacts, FunctionFacts
 from ..index.workspace import Resolved
 from ..registry.model import Method, ProtocolContract
-from ..stubs import method_stubs
+from ..stubs import stub_edits
 from .context import CheckContext
+from .messages import async_mismatch, incompatible_parameters, missing_members, signature_problems
+
+__all__ = ["check_protocols", "implemented_protocols", "parameter_problems"]
 
 #: Bases that add no methods a protocol could ask for; ``typing.Protocol`` & co. mark a class
 #: as an interface, not an implementation.
@@ -105,20 +116,23 @@ def check_protocols(ctx: CheckContext) -> None:
 
 def _check_class(ctx: CheckContext, cls: ClassFacts, contract: ProtocolContract, methods: dict[str, FunctionFacts | None], unknown_bases: bool) -> None:
     missing = [m for m in contract.methods if m.name not in methods]
-    if missing and not unknown_bases:
-        names = ", ".join(f"'{m.name}'" for m in missing)
-        stub_text = method_stubs(missing, indent=" " * _indent(ctx, cls))
-        # Insert after the last line of the class body, a blank line before each stub.
-        end_char = len(ctx.lines.line(cls.end_line - 1))
-        where = make_range(cls.end_line - 1, end_char, cls.end_line - 1, end_char)
-        edit = TextEdit(where, "\n\n" + stub_text.rstrip("\n"))
+    # an optional attribute may be absent (SPEC §7): only the required ones must be provided
+    wanted = [a.name for a in getattr(contract, "attributes", ()) if not a.optional and a.name not in methods]
+    absent = [a for a in wanted if a not in _instance_attributes(ctx, cls, methods)] if wanted and not unknown_bases else []
+    if (missing or absent) and not unknown_bases:
+        fix = None
+        if missing:  # attributes get no stubs: an annotation would only silence the error
+            names = ", ".join(f"'{m.name}'" for m in missing)
+            # (reliability) after the class's last line, in its indentation and line ends; a
+            # one-line body moved to a line of its own; None when the result would not parse
+            edits = stub_edits(ctx.source, ctx.lines, ctx.tree, cls.line, cls.name, missing)
+            fix = Fix(f"Add stubs for {names}", edits, safe=False) if edits else None
         ctx.report(
             "CL101",
             ctx.name_span(cls.name_line, cls.name_col, cls.name),
-            f"{cls.name} does not implement {len(missing)} method{'s' if len(missing) > 1 else ''} "
-            f"of {contract.name}: {names}",
+            missing_members(cls.name, contract.name, [m.name for m in missing], absent),
             contract,
-            Fix(f"Add stubs for {names}", (edit,), safe=False),
+            fix,
         )
     for method in contract.methods:
         fn = cls.methods.get(method.name)  # only the class's own definitions are reported here
@@ -131,14 +145,15 @@ def _check_class(ctx: CheckContext, cls: ClassFacts, contract: ProtocolContract,
             ctx.report(
                 "CL103",
                 ctx.name_span(fn.name_line, fn.name_col, fn.name),
-                f"{cls.name}.{fn.name} cannot accept the parameters of {contract.name}.{method.name}: "
-                + "; ".join(problems),
+                incompatible_parameters(cls.name, fn.name, contract.name, method.name, problems),
                 contract,
             )
 
 
-def _indent(ctx: CheckContext, cls: ClassFacts) -> int:
-    return ctx.lines.char_column(cls.end_line, cls.body_col) if cls.body_col else 4
+def parameter_problems(method: Method, fn: FunctionFacts) -> list[str]:
+    """Why ``fn`` cannot accept the parameters ``method`` declares (empty when it can):
+    :func:`.messages.signature_problems` of ``fn``'s signature (SPEC §3.2)."""
+    return signature_problems(method, fn.signature)
 
 
 def _report_async(ctx: CheckContext, cls: ClassFacts, fn: FunctionFacts, method: Method, contract: ProtocolContract) -> None:
@@ -150,55 +165,91 @@ def _report_async(ctx: CheckContext, cls: ClassFacts, fn: FunctionFacts, method:
         rest = text[col + len("async"):]
         gap = len(rest) - len(rest.lstrip(" \t"))
         edit = TextEdit(make_range(line0, col, line0, col + len("async") + gap), "")
-        want, title = "sync", "Make it a plain def"
+        title = "Make it a plain def"
     else:
         edit = TextEdit(make_range(line0, col, line0, col), "async ")
-        want, title = "async", "Make it async def"
+        title = "Make it async def"
     ctx.report(
         "CL102",
         ctx.name_span(fn.name_line, fn.name_col, fn.name),
-        f"{cls.name}.{fn.name} is {'async' if fn.is_async else 'sync'} but {contract.name} "
-        f"declares it {want}",
+        async_mismatch(cls.name, fn.name, fn.is_async, contract.name),
         contract,
         Fix(title, (edit,), safe=False),
     )
 
 
-def parameter_problems(method: Method, fn: FunctionFacts) -> list[str]:
-    """Why ``fn`` cannot accept the parameters ``method`` declares (empty when it can):
-    a contract parameter missing, renamed or moved to another position, or an extra required
-    parameter (SPEC §3.2). A positional-only contract parameter may have any name here.
-    (``required`` is not compared: it defaults to false, and ``parameters: [key, value]``
-    would make every implementation's required parameters a finding.)"""
-    sig = fn.signature
-    problems: list[str] = []
-    positional = [p for p in sig.params if p.kind != "keyword_only"]
-    # Python calls dunder methods positionally (``m[k] = v``): their names are free.
-    dunder = method.name.startswith("__") and method.name.endswith("__")
-    contract_names = {n for p in method.parameters for n in p.all_names}
-    free = [i for i, p in enumerate(method.parameters) if dunder or p.kind == "positional_only"]
-    contract_names |= {positional[i].name for i in free if i < len(positional)}
-    for i, param in enumerate(method.parameters):
-        if i in free:
-            if i >= len(positional) and sig.vararg is None:
-                problems.append(f"no positional parameter for '{param.name}'")
-            continue
-        own = sig.named(param.name)
-        if own is None or own.kind == "positional_only":
-            if sig.kwarg is not None and (param.kind == "keyword_only" or sig.vararg is not None):
+# -- attributes assigned in methods (SPEC §7) ------------------------------------------
+
+
+def _instance_attributes(ctx: CheckContext, cls: ClassFacts, methods: dict[str, FunctionFacts | None]) -> set[str]:
+    """Names ``cls`` or one of its workspace bases (not an interface: a Protocol's
+    annotations promise, they do not provide) assigns on ``self`` / ``cls`` in a method.
+    The class facts keep no method bodies, so each class's own module is parsed again
+    (the current one's tree is at hand; other modules' text comes from the index, cached
+    by text)."""
+    names: set[str] = set()
+    owners = [cls]
+    for base, _depth in ctx.index.ancestors(cls):
+        if base.kind == "class" and isinstance(base.facts, ClassFacts) and base.qualname not in _MARKER_BASES:
+            if any(b.qualname in _INTERFACE_BASES for b in ctx.index.base_classes(base.facts)):
                 continue
-            if i < len(positional) and positional[i].name not in contract_names:
-                problems.append(f"'{param.name}' is named '{positional[i].name}'")
-            else:
-                problems.append(f"'{param.name}' is missing")
-            continue
-        if param.kind == "positional_or_keyword" and own.kind == "keyword_only":
-            problems.append(f"'{param.name}' is keyword-only")
-        elif param.kind == "positional_or_keyword" and positional.index(own) != i:
-            problems.append(f"'{param.name}' is at position {positional.index(own) + 1} where the contract has it at {i + 1}")
-    for own in sig.params:
-        if not own.has_default and own.name not in contract_names:
-            if any(f"is named '{own.name}'" in p for p in problems):
+            if base.qualname in ctx.table.protocols:
                 continue
-            problems.append(f"extra required parameter '{own.name}'")
-    return problems
+            owners.append(base.facts)
+    for owner in owners:
+        if owner is cls or owner.module == ctx.module:
+            tree: ast.Module | None = ctx.tree
+        else:
+            module = ctx.index.facts_for_module(owner.module)
+            try:
+                tree = _parsed(ctx.index.source_of(module.path)) if module is not None else None
+            except (OSError, UnicodeDecodeError, ValueError):
+                tree = None
+        node = _class_node(tree, owner.line, owner.name) if tree is not None else None
+        if node is not None:
+            names |= assigned_in_methods(node)
+    return names
+
+
+@lru_cache(maxsize=16)
+def _parsed(text: str) -> ast.Module | None:
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+
+
+def _class_node(tree: ast.Module, line: int, name: str) -> ast.ClassDef | None:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and node.lineno == line and node.name == name:
+            return node
+    return None
+
+
+def assigned_in_methods(node: ast.ClassDef) -> set[str]:
+    """``x`` for each ``<first parameter>.x`` a method of the class body stores to (any
+    assignment, augmented or annotated, ``for`` / ``with`` targets), or passes as a literal
+    name to ``setattr(<first parameter>, "x", ...)``; nested classes are not looked into."""
+    names: set[str] = set()
+    for stmt in node.body:
+        if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        args = [*stmt.args.posonlyargs, *stmt.args.args]
+        if not args:
+            continue
+        first = args[0].arg
+        stack: list[ast.AST] = list(stmt.body)
+        while stack:
+            sub = stack.pop()
+            if isinstance(sub, ast.ClassDef):
+                continue
+            if isinstance(sub, ast.Attribute) and isinstance(sub.ctx, ast.Store) and isinstance(sub.value, ast.Name) and sub.value.id == first:
+                names.add(sub.attr)
+            elif (
+                isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) and sub.func.id == "setattr" and len(sub.args) >= 2
+                and isinstance(sub.args[0], ast.Name) and sub.args[0].id == first
+                and isinstance(sub.args[1], ast.Constant) and isinstance(sub.args[1].value, str)
+            ):
+                names.add(sub.args[1].value)
+            stack.extend(ast.iter_child_nodes(sub))
+    return names
