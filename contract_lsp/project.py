@@ -58,7 +58,9 @@ class Project:
     def table(self) -> ContractTable:
         table = self._table
         if table is None or table.generation != self.index.generation or table.registry is not self.registry:
-            table = self._table = ContractTable(self.registry, self.index)
+            from .dependencies import read_declared  # rename fixes gated by the declared versions (SPEC §3.1)
+
+            table = self._table = ContractTable(self.registry, self.index, read_declared(self.settings.root))
         return table
 
     @property
@@ -137,6 +139,7 @@ def open_project(
     cli_contracts: list[Path] | None = None,
     overrides: dict | None = None,
     lazy: bool = False,
+    cli_packs: list[str] | None = None,
 ) -> Project:
     """Load settings and registry for ``root`` and index ``files`` (absolute paths of the
     workspace's Python files). Raises ConfigError for invalid configuration; contract file
@@ -146,8 +149,8 @@ def open_project(
     modules not among them are looked for on disk when resolution needs them (see
     :class:`~contract_lsp.index.modules.ModuleMap`), and discovery waits for the whole
     workspace (:func:`complete_index`)."""
-    settings = load_settings(root, cli_contracts=cli_contracts, overrides=overrides)
-    registry = load_registry(settings.contract_paths) if settings.contract_paths else Registry()
+    settings = load_settings(root, cli_contracts=cli_contracts, overrides=overrides, cli_packs=cli_packs)
+    registry = load_registry(settings.registry_paths) if settings.registry_paths else Registry()
     module_map = workspace_module_map(settings, files, complete=not lazy)
     index = WorkspaceIndex(module_map)
     project = Project(settings, registry, index)

@@ -23,6 +23,7 @@ from contract_lsp.registry.loader import (
     parse_contract_text,
 )
 from contract_lsp.registry.model import (
+    AttributeSpec,
     CallableContract,
     ContractFileError,
     ProtocolContract,
@@ -911,3 +912,162 @@ def test_node_count_is_capped(monkeypatch):
     error = only_error("version: 1\ncontracts:\n" + "  - x\n" * 60)
     assert error.message == "contract file has more than 50 YAML nodes; refusing to load it"
     assert at(error) == (50, 5)
+
+
+# -- keys for contracts on code outside the workspace (SPEC §2, §7; issue 12) ----------
+
+LIBRARY_EXAMPLE = """\
+version: 1
+contracts:
+  - name: OneHotEncoder
+    kind: callable
+    target: sklearn.preprocessing.OneHotEncoder
+    aliases: [sklearn.preprocessing._encoders.OneHotEncoder]
+    package: scikit-learn
+    partial: true
+    parameters:
+      - name: sparse_output
+        since: "1.2"
+        removed_names: [sparse]
+        deprecated_in: "1.2"
+        removed_in: "1.4"
+  - name: AppState
+    kind: protocol
+    target: myapp.state.AppState
+    aliases: [myapp.AppState]
+    attributes:
+      - agent_websocket_bridge
+      - {name: websocket_connection_pool, type: myapp.ws.Pool, optional: true, doc: The pool.}
+"""
+
+
+def test_library_keys_load_with_marks(tmp_path):
+    path = write(tmp_path, "c.yaml", LIBRARY_EXAMPLE)
+    registry = load_registry([path])
+    assert registry.errors == []
+    encoder, state = registry.contracts
+    assert encoder.aliases == ("sklearn.preprocessing._encoders.OneHotEncoder",)
+    assert encoder.paths == ("sklearn.preprocessing.OneHotEncoder", "sklearn.preprocessing._encoders.OneHotEncoder")
+    assert encoder.package == "scikit-learn" and encoder.partial is True
+    (param,) = encoder.parameters
+    assert (param.since, param.deprecated_in, param.removed_in) == ("1.2", "1.2", "1.4")
+    assert param.removed_names == ("sparse",)
+    assert isinstance(state, ProtocolContract)
+    assert state.aliases == ("myapp.AppState",) and state.package is None
+    bridge, pool = state.attributes
+    assert bridge == AttributeSpec("agent_websocket_bridge", mark=SourceMark(str(path), 20, 9))
+    assert (pool.name, pool.type, pool.optional, pool.doc) == ("websocket_connection_pool", "myapp.ws.Pool", True, "The pool.")
+    assert pool.mark == SourceMark(str(path), 21, 9)
+
+
+def test_library_keys_default_to_nothing():
+    (contract,), errors = parse_contract_text("version: 1\ncontracts:\n  - {name: f, kind: callable, target: m.f, parameters: [a]}\n", "c.yaml")
+    assert errors == []
+    assert (contract.aliases, contract.package, contract.partial) == ((), None, False)
+    assert (contract.parameters[0].since, contract.parameters[0].deprecated_in, contract.parameters[0].removed_in) == (None, None, None)
+    (proto,), _ = parse_contract_text("version: 1\ncontracts:\n  - {name: P, kind: protocol, target: m.P}\n", "c.yaml")
+    assert proto.attributes == () and proto.aliases == ()
+
+
+@pytest.mark.parametrize("value", ["1.2", "1.10", "2", "0.19.0", "2.0rc1", "1.5.post1"])
+def test_quoted_versions_are_accepted(value):
+    text = f'version: 1\ncontracts:\n  - name: f\n    kind: callable\n    target: m.f\n    parameters:\n      - {{name: a, since: "{value}", removed_in: "{value}"}}\n'
+    (contract,), errors = parse_contract_text(text, "c.yaml")
+    assert errors == [] and contract.parameters[0].since == value
+
+
+@pytest.mark.parametrize("key", ["since", "deprecated_in", "removed_in"])
+def test_unquoted_version_is_cl900_saying_to_quote_it(key):
+    # not coerced: by the time the loader sees it, YAML has made 1.10 the number 1.1
+    error = only_error(f"version: 1\ncontracts:\n  - name: f\n    kind: callable\n    target: m.f\n    parameters:\n      - name: a\n        {key}: 1.10\n")
+    assert at(error) == (8, 9 + len(key) + 2)
+    assert f"'{key}' must be a string in parameter 'a' of contract 'f' (got 1.1)" in error.message
+    assert f'quote the version: {key}: "1.1"' in error.message
+
+
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ("aliases: sklearn.X", "'aliases' must be a list in contract 'f' (got 'sklearn.X')"),
+        ("aliases: [sklearn..X]", "item 1 of 'aliases' must be a dotted Python path such as pkg.module.Name in contract 'f'"),
+        ("package: 3", "'package' must be a string in contract 'f' (got 3)"),
+        ("package: scikit learn", "'package' must be a distribution name such as scikit-learn in contract 'f'"),
+        ("partial: maybe", "'partial' must be true or false in contract 'f' (got 'maybe')"),
+        ("attributes: [x]", "key 'attributes' is not allowed in callable contract 'f' (only in protocol contracts)"),
+    ],
+)
+def test_wrong_library_keys_are_cl900(line, message):
+    error = only_error(f"version: 1\ncontracts:\n  - name: f\n    kind: callable\n    target: m.f\n    {line}\n")
+    assert message in error.message
+    assert error.line == 6
+
+
+def test_bad_version_string_is_cl900():
+    error = only_error('version: 1\ncontracts:\n  - name: f\n    kind: callable\n    target: m.f\n    parameters:\n      - {name: a, since: "soon"}\n')
+    assert "'since' must be a release number such as \"1.2\"" in error.message
+    assert at(error) == (7, 26)
+
+
+def test_partial_is_not_allowed_in_protocols():
+    error = only_error("version: 1\ncontracts:\n  - name: P\n    kind: protocol\n    target: m.P\n    partial: true\n")
+    assert error.message == "key 'partial' is not allowed in protocol contract 'P' (only in callable contracts)"
+    assert at(error) == (6, 5)
+
+
+@pytest.mark.parametrize(
+    "entry, message, where",
+    [
+        ("- 3", "attribute entry 1 must be an attribute name or a mapping with 'name' in contract 'P' (got 3)", (7, 9)),
+        ("- {name: a, typo: 1}", "unknown key 'typo' in attribute 'a' of contract 'P'", (7, 19)),
+        ("- {name: a, optional: 1}", "'optional' must be true or false in attribute 'a' of contract 'P' (got 1)", (7, 29)),
+        ("- {type: x.Y}", "missing required key 'name' in attribute #1 of contract 'P'", (7, 9)),
+        ("- 1a", "attribute entry 1 must be a Python identifier in contract 'P' (got '1a')", (7, 9)),
+    ],
+)
+def test_wrong_attribute_entries_are_cl900(entry, message, where):
+    error = only_error(f"version: 1\ncontracts:\n  - name: P\n    kind: protocol\n    target: m.P\n    attributes:\n      {entry}\n")
+    assert message in error.message
+    assert at(error) == where
+
+
+def test_attribute_listed_twice_or_also_a_method():
+    contracts, errors = parse_contract_text(
+        textwrap.dedent("""\
+        version: 1
+        contracts:
+          - name: P
+            kind: protocol
+            target: m.P
+            methods: [{name: close}]
+            attributes: [bridge, {name: bridge}, close]
+        """),
+        "c.yaml",
+    )
+    assert contracts == []
+    assert [(e.line, e.column, e.message) for e in errors] == [
+        (7, 33, "attribute 'bridge' is listed twice in contract 'P' (first on line 7)"),
+        (7, 42, "'close' is both a method and an attribute in contract 'P'"),
+    ]
+
+
+def test_alias_listed_twice_or_equal_to_the_target():
+    contracts, errors = parse_contract_text(
+        "version: 1\ncontracts:\n  - name: f\n    kind: callable\n    target: m.f\n    aliases: [m.f, n.f, n.f]\n",
+        "c.yaml",
+    )
+    assert contracts == []
+    assert [(e.line, e.column, e.message) for e in errors] == [
+        (6, 15, "alias 'm.f' of contract 'f' is the target itself"),
+        (6, 25, "alias 'n.f' of contract 'f' is listed twice (first on line 6)"),
+    ]
+
+
+def test_schema_accepts_the_library_keys_and_rejects_misplaced_ones():
+    import yaml
+
+    validator = jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+    assert list(validator.iter_errors(yaml.safe_load(LIBRARY_EXAMPLE))) == []
+    data = yaml.safe_load(LIBRARY_EXAMPLE)
+    data["contracts"][1]["partial"] = True
+    data["contracts"][0]["parameters"][0]["since"] = 1.2
+    assert len(list(validator.iter_errors(data))) == 2

@@ -351,3 +351,19 @@ def test_a_target_reexported_under_another_name_is_checked_under_both(tmp_path):
     found = check_workspace(root)
     assert codes_at(found["app/use.py"]) == [(2, 33, "CL001"), (4, 16, "CL001")]
     assert codes_at(found["pkg/context.py"]) == [(1, 7, "CL201")]
+
+
+def test_a_function_defined_under_match_is_a_target(tmp_path):
+    """Bindings, facts and calls walk the same statements (index/statements.py): a function
+    defined in a ``match`` case has facts, so it resolves as a definition."""
+    import ast
+
+    from contract_lsp.index.facts import build_module_facts
+    from contract_lsp.index.workspace import build_index
+
+    source = "import sys\nmatch sys.platform:\n    case 'linux':\n        def target(a, b):\n            pass\n    case _:\n        def target(a):\n            pass\n"
+    facts = build_module_facts(ast.parse(source), "mod", str(tmp_path / "mod.py"), False, source.splitlines(True))
+    assert "target" in facts.functions
+    (tmp_path / "mod.py").write_text(source)
+    index = build_index([tmp_path / "mod.py"])
+    assert index.resolve("mod.target").kind == "function"

@@ -148,11 +148,14 @@ def test_an_alias_that_rebinds_another_contracted_name_is_parsed(tmp_path):
     assert "CL002" in [f.code for f in findings]
 
 
-def test_a_spared_file_that_does_not_parse_is_still_named(project):
+def test_a_spared_file_is_not_parsed_unless_asked(project):
+    """SPEC §4: a file the triage proves harmless is neither parsed nor named; a caller that
+    must know it parses (``--fix`` re-checking its own output) asks for the syntax check."""
     source = "from pkg.ops import remove_tree\ndef broken(:\n"
     assert spared(project, source)
+    assert check_source(source, project.user_path, project.table, mentions=project.mentions) == []
     with pytest.raises(SourceError, match="syntax error"):
-        check_source(source, project.user_path, project.table, mentions=project.mentions)
+        check_source(source, project.user_path, project.table, mentions=project.mentions, check_spared_syntax=True)
 
 
 # -- the property: triage never changes findings ---------------------------------------------

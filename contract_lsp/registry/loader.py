@@ -30,7 +30,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ..safe_io import open_regular
 from .model import (
+    AttributeSpec,
     CallableContract,
     Contract,
     ContractFileError,
@@ -53,8 +55,11 @@ MAX_NODES = 250_000
 MAX_ERRORS = 100
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "contracts.schema.json"
 
-_CALLABLE_ONLY = ("match", "parameters", "var_positional", "var_keyword", "forwards_to")
-_PROTOCOL_ONLY = ("implementations", "methods")
+_CALLABLE_ONLY = ("match", "partial", "parameters", "var_positional", "var_keyword", "forwards_to")
+_PROTOCOL_ONLY = ("implementations", "methods", "attributes")
+#: parameter keys holding a release of the contract's package (SPEC §2): strings, since YAML
+#: reads an unquoted ``1.10`` as the number 1.1
+_VERSION_KEYS = ("since", "deprecated_in", "removed_in")
 #: Folders never searched for contract files (besides hidden ones such as .git, .github).
 _SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__", "venv", "site-packages"})
 
@@ -117,7 +122,7 @@ def read_contract_file(path: Path) -> tuple[str | None, ContractFileError | None
     (deleted since it was listed: not an error, just no file)."""
     name = str(path)
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path) as handle:  # (reliability) never blocks on a FIFO, never reads a device
             raw = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
         if os.path.islink(path):
@@ -418,6 +423,8 @@ def _entity(data: Any, path: list) -> str | None:
             parts.append(f"method {label}")
         elif owner == "parameters":
             parts.append(f"parameter {label}")
+        elif owner == "attributes":
+            parts.append(f"attribute {label}")
     return " of ".join(reversed(parts)) or None
 
 
@@ -434,7 +441,7 @@ def _field(path: list) -> str:
     last = path[-1]
     if isinstance(last, int):
         owner = path[-2] if len(path) > 1 else "list"
-        return {"contracts": f"contract #{last + 1}", "parameters": f"parameter entry {last + 1}", "methods": f"method entry {last + 1}"}.get(
+        return {"contracts": f"contract #{last + 1}", "parameters": f"parameter entry {last + 1}", "methods": f"method entry {last + 1}", "attributes": f"attribute entry {last + 1}"}.get(
             str(owner), f"item {last + 1} of '{owner}'"
         )
     return f"'{last}'"
@@ -464,7 +471,9 @@ def _schema_problems(error: Any, data: Any) -> Iterator[tuple[list, Any, str]]:
             for sub in fitting[0]:
                 yield from _schema_problems(sub, data)
             return
-        what = "a parameter name or a mapping with 'name'" if path[-2:-1] == ["parameters"] else "valid"
+        what = {"parameters": "a parameter name or a mapping with 'name'", "attributes": "an attribute name or a mapping with 'name'"}.get(
+            str(path[-2]) if len(path) > 1 else "", "valid"
+        )
         yield path, None, f"{_field(path)} must be {what}{_context(data, path[:-1])} (got {_short(instance)})"
         return
     if validator == "additionalProperties":
@@ -503,6 +512,9 @@ def _schema_problems(error: Any, data: Any) -> Iterator[tuple[list, Any, str]]:
         expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
         words = " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
         hint = "; write 'contracts: []' for none" if path == ["contracts"] and instance is None else ""
+        if key in _VERSION_KEYS and isinstance(instance, (int, float)) and not isinstance(instance, bool):
+            # not coerced: 1.10 has already become 1.1 by the time the loader sees it
+            hint = f"; quote the version: {key}: \"{instance}\" (YAML reads an unquoted 1.10 as the number 1.1)"
         yield path, None, f"{_field(path)} must be {words}{context} (got {_short(instance)}){hint}"
         return
     if validator == "const":
@@ -513,7 +525,12 @@ def _schema_problems(error: Any, data: Any) -> Iterator[tuple[list, Any, str]]:
         yield path, None, f"{_field(path)} must be one of {', '.join(choices)}{context} (got {_short(instance)}){_hint(instance, choices)}"
         return
     if validator == "pattern":
-        what = "a dotted Python path such as pkg.module.Name" if "\\." in str(error.validator_value) else "a Python identifier"
+        if key in _VERSION_KEYS:
+            what = "a release number such as \"1.2\" or \"2.0.0\""
+        elif key == "package":
+            what = "a distribution name such as scikit-learn"
+        else:
+            what = "a dotted Python path such as pkg.module.Name" if "\\." in str(error.validator_value) else "a Python identifier"
         yield path, None, f"{_field(path)} must be {what}{context} (got {_short(instance)})"
         return
     if validator == "minLength":
@@ -601,6 +618,9 @@ def _parameter(item: Any, node: Any, path: str) -> Parameter:
         removed_names=tuple(item.get("removed_names") or ()),
         kind=item.get("kind", "positional_or_keyword"),
         mark=_mark(path, node),
+        since=item.get("since"),
+        deprecated_in=item.get("deprecated_in"),
+        removed_in=item.get("removed_in"),
     )
 
 
@@ -623,6 +643,12 @@ def _contract(item: dict, node: Any, path: str) -> Contract:
             for m, m_node in zip(item.get("methods") or (), _items(_value_node(node, "methods")))
         )
         implementations = tuple(item.get("implementations") or ())
+        attributes = tuple(
+            AttributeSpec(a, mark=_mark(path, a_node)) if isinstance(a, str) else AttributeSpec(
+                name=a["name"], type=a.get("type"), optional=a.get("optional", False), doc=a.get("doc"), mark=_mark(path, a_node)
+            )
+            for a, a_node in zip(item.get("attributes") or (), _items(_value_node(node, "attributes")))
+        )
         return ProtocolContract(
             name=item["name"],
             target=item["target"],
@@ -632,6 +658,9 @@ def _contract(item: dict, node: Any, path: str) -> Contract:
             mark=_mark(path, node),
             target_mark=_mark(path, target_node),
             implementation_marks=tuple(_mark(path, n) for n in _items(_value_node(node, "implementations"))),
+            attributes=attributes,
+            aliases=tuple(item.get("aliases") or ()),
+            package=item.get("package"),
         )
     forwards_node = _value_node(node, "forwards_to")
     return CallableContract(
@@ -646,6 +675,9 @@ def _contract(item: dict, node: Any, path: str) -> Contract:
         mark=_mark(path, node),
         target_mark=_mark(path, target_node),
         forwards_to_mark=_mark(path, forwards_node) if item.get("forwards_to") else None,
+        aliases=tuple(item.get("aliases") or ()),
+        package=item.get("package"),
+        partial=item.get("partial", False),
     )
 
 
@@ -682,11 +714,25 @@ def _parameter_list_errors(params_node: Any, owner: str, path: str) -> list[Cont
     return errors
 
 
+def _alias_errors(contract: Contract, node: Any, path: str) -> list[ContractFileError]:
+    """An alias listed twice, or equal to the target (SPEC §2 ``aliases``)."""
+    errors: list[ContractFileError] = []
+    seen = {contract.target: "the target"}
+    for alias_node in _items(_value_node(node, "aliases")):
+        alias = alias_node.value
+        if alias in seen:
+            what = "is the target itself" if seen[alias] == "the target" else f"is listed twice (first on line {seen[alias]})"
+            errors.append(_error_at(path, alias_node.start_mark, f"alias {_quote(alias)} of contract {_quote(contract.name)} {what}"))
+        else:
+            seen[alias] = str(alias_node.start_mark.line + 1)
+    return errors
+
+
 def _name_errors(contract: Contract, node: Any, path: str) -> list[ContractFileError]:
     owner = f"contract '{contract.name}'"
     if isinstance(contract, CallableContract):
-        return _parameter_list_errors(_value_node(node, "parameters"), owner, path)
-    errors: list[ContractFileError] = []
+        return _alias_errors(contract, node, path) + _parameter_list_errors(_value_node(node, "parameters"), owner, path)
+    errors: list[ContractFileError] = _alias_errors(contract, node, path)
     seen: dict[str, int] = {}
     for m_node in _items(_value_node(node, "methods")):
         name_node = _value_node(m_node, "name")
@@ -695,6 +741,18 @@ def _name_errors(contract: Contract, node: Any, path: str) -> list[ContractFileE
         else:
             seen[name_node.value] = name_node.start_mark.line + 1
         errors.extend(_parameter_list_errors(_value_node(m_node, "parameters"), f"method '{name_node.value}' of {owner}", path))
+    import yaml
+
+    attributes: dict[str, int] = {}
+    for a_node in _items(_value_node(node, "attributes")):
+        name_node = a_node if isinstance(a_node, yaml.ScalarNode) else _value_node(a_node, "name")
+        name = name_node.value
+        if name in attributes:
+            errors.append(_error_at(path, name_node.start_mark, f"attribute '{name}' is listed twice in {owner} (first on line {attributes[name]})"))
+        elif name in seen:
+            errors.append(_error_at(path, name_node.start_mark, f"'{name}' is both a method and an attribute in {owner}"))
+        else:
+            attributes[name] = name_node.start_mark.line + 1
     return errors
 
 

@@ -35,6 +35,12 @@ class Parameter:
     removed_names: tuple[str, ...] = ()
     kind: ParameterKind = "positional_or_keyword"
     mark: SourceMark | None = None
+    #: release of the contract's ``package`` that introduced this name (SPEC §2, §3.1: a
+    #: rename fix to it is safe only when the project's declared minimum is at least this)
+    since: str | None = None
+    #: releases that deprecated / removed the old names (shown in messages and on hover)
+    deprecated_in: str | None = None
+    removed_in: str | None = None
 
     @property
     def all_names(self) -> tuple[str, ...]:
@@ -67,12 +73,23 @@ class CallableContract:
     mark: SourceMark | None = None
     target_mark: SourceMark | None = None
     forwards_to_mark: SourceMark | None = None
+    #: other import paths of the same object, matched exactly like ``target`` (SPEC §3.1)
+    aliases: tuple[str, ...] = ()
+    #: the distribution the target belongs to (``scikit-learn``): gates fixes by version
+    package: str | None = None
+    #: only the listed parameters are known: no CL001 for others, no CL004/CL005
+    partial: bool = False
     kind: Literal["callable"] = "callable"
 
     @property
     def last_name(self) -> str:
         """The target's last dotted segment (``UserExecutionContext``)."""
         return self.target.rsplit(".", 1)[-1]
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """``target`` followed by every alias: the dotted paths a callee may resolve to."""
+        return (self.target, *self.aliases)
 
 
 @dataclass(frozen=True)
@@ -83,6 +100,18 @@ class Method:
     parameters: tuple[Parameter, ...] = ()
     returns: str | None = None
     is_async: bool = False
+    doc: str | None = None
+    mark: SourceMark | None = None
+
+
+@dataclass(frozen=True)
+class AttributeSpec:
+    """An attribute a protocol contract requires (SPEC §7 ``attributes``): present, not
+    None unless ``optional``, an instance of ``type`` when that names an importable class."""
+
+    name: str
+    type: str | None = None
+    optional: bool = False
     doc: str | None = None
     mark: SourceMark | None = None
 
@@ -101,12 +130,21 @@ class ProtocolContract:
     implementation_marks: tuple[SourceMark, ...] = ()
     #: True for contracts made by ``discover = ["protocols"]`` rather than read from YAML.
     discovered: bool = False
+    attributes: tuple[AttributeSpec, ...] = ()
+    #: other import paths of the same class, matched exactly like ``target``
+    aliases: tuple[str, ...] = ()
+    package: str | None = None
     kind: Literal["protocol"] = "protocol"
 
     @property
     def last_name(self) -> str:
         """The target's last dotted segment (``WebSocketManagerProtocol``)."""
         return self.target.rsplit(".", 1)[-1]
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """``target`` followed by every alias."""
+        return (self.target, *self.aliases)
 
 
 Contract = Union[CallableContract, ProtocolContract]

@@ -17,6 +17,7 @@ from ..findings import Fix, TextEdit
 from ..index.bindings import Binding, ScopeBindings, collect_scope, dotted_name
 from ..index.facts import FunctionFacts
 from ..index.mentions import Mentions
+from ..index.workspace import Resolved
 from ..registry.model import CallableContract, Parameter
 from .context import CheckContext
 
@@ -56,6 +57,9 @@ class _Callee:
     last: str  # last name of the callee expression
     bound_elsewhere: bool  # the name is a local/other value: never matches (SPEC §3.1)
     unbound_method: bool = False  # ``Class.method(obj, ...)``: first positional is ``self``
+    #: ``Table().method``: the workspace method it reaches, for the ``match: name`` guard
+    #: only (the triage matches no qualified contract through a call's result)
+    seen_as: str | None = None
 
 
 #: For compound statements: the fields holding expressions evaluated in the current scope
@@ -184,7 +188,18 @@ class CallChecker:
         if not isinstance(func, ast.Attribute):
             return None
         dotted = dotted_name(func)
-        if dotted is None:  # ``make().method(...)``: the receiver's type is unknown
+        if dotted is None:
+            # ``Table().method(...)`` on a workspace class: that class's method (so a
+            # ``match: name`` contract sees the workspace's own definition, SPEC §3.1);
+            # ``make().method(...)``: the receiver's type is unknown
+            inner = dotted_name(func.value.func) if isinstance(func.value, ast.Call) else None
+            if inner is not None:
+                head, _, rest = inner.partition(".")
+                binding, _ = self.lookup(head, func.lineno)
+                if binding is not None and binding.kind in ("import", "class") and binding.target:
+                    found = self.ctx.index.resolve(f"{binding.target}.{rest}" if rest else binding.target)
+                    if found.kind == "class":
+                        return _Callee(None, func.attr, False, seen_as=f"{found.qualname}.{func.attr}")
             return _Callee(None, func.attr, False)
         head, _, rest = dotted.partition(".")
         binding, scope = self.lookup(head, func.lineno)
@@ -219,15 +234,39 @@ class CallChecker:
         return self.ctx.index.resolve(dotted).kind == "class"
 
     def contracts_for(self, callee: _Callee) -> list[CallableContract]:
+        """The contracts a call with ``callee`` matches (SPEC §3.1): those whose target or
+        an alias the callee resolves to, then ``match: name`` contracts of its last name
+        unless the callee resolves to something else (see :meth:`_elsewhere`)."""
         found: list[CallableContract] = []
+        resolved = None
         if callee.qualname:
-            canonical = self.ctx.index.resolve(callee.qualname).qualname
-            found.extend(self.table.callables.get(canonical, ()))
+            resolved = self.ctx.index.resolve(callee.qualname)
+            found.extend(self.table.callables.get(resolved.qualname, ()))
+        elif callee.seen_as:
+            resolved = self.ctx.index.resolve(callee.seen_as)
         if not callee.bound_elsewhere:
             for contract in self.table.by_name.get(callee.last, ()):
-                if contract not in found:
+                if contract not in found and not (resolved is not None and self._elsewhere(resolved, contract)):
                     found.append(contract)
         return found
+
+    def _elsewhere(self, resolved: Resolved, contract: CallableContract) -> bool:
+        """Whether a callee that resolves to ``resolved`` (not the contract's target) is
+        something else than ``contract``'s target (SPEC §3.1 ``match: name``): a definition
+        of the workspace, a name a workspace module lacks, or, for a contract with a
+        ``package``, a module outside the top-level packages of its target and aliases
+        (another distribution's: ``spss_converter.to_csv`` is not pandas')."""
+        if resolved.kind in ("function", "class", "module"):
+            return True
+        if resolved.kind == "missing":
+            # a method no workspace class of the receiver defines may be inherited from
+            # the library; a module-level name a workspace module lacks is the workspace's
+            owner = resolved.qualname.rpartition(".")[0]
+            return self.ctx.index.resolve(owner).kind == "module"
+        if contract.package is None:
+            return False
+        roots = {path.split(".", 1)[0] for path in contract.paths}
+        return resolved.qualname.split(".", 1)[0] not in roots
 
     # -- calls -----------------------------------------------------------------------
     def _visit_call(self, node: ast.Call) -> None:
@@ -243,10 +282,23 @@ class CallChecker:
             self.on_contracted_call(node, contracts, callee.unbound_method and self._takes_self(callee))
 
     def on_contracted_call(self, node: ast.Call, contracts: list[CallableContract], skip_first: bool) -> None:
-        """Called for every call that matches contracts; checks its arguments. Subclasses
-        (hover, completion, impact) override it to collect calls instead."""
+        """Called for every call that matches contracts; checks its arguments, keeping one
+        finding per code and place however many contracts match (SPEC §3.1: the first
+        contract's, exact matches before ``match: name`` ones). Subclasses (hover,
+        completion, impact) override it to collect calls instead."""
+        findings = self.ctx.findings
+        start = len(findings)
         for contract in contracts:
             check_arguments(self.ctx, node, contract, skip_first=skip_first)
+        if len(contracts) > 1:
+            seen: set[tuple[str, object]] = set()
+            kept = []
+            for finding in findings[start:]:
+                key = (finding.code, finding.range)
+                if key not in seen:
+                    seen.add(key)
+                    kept.append(finding)
+            findings[start:] = kept
 
     def _takes_self(self, callee: _Callee) -> bool:
         """For ``Class.method(obj, ...)``: does the first argument fill ``self``? Not for
@@ -262,10 +314,44 @@ def _closest(name: str, candidates: list[str]) -> str | None:
     return matches[0] if matches else None
 
 
+def _retired(param: Parameter) -> str | None:
+    """``"removed"`` / ``"deprecated"`` for a parameter listed with ``removed_in`` /
+    ``deprecated_in`` and no old names: the parameter itself is gone (or going) with no
+    keyword to rename it to (a pack's removal, or a change that is no 1:1 rename). None for
+    every other parameter."""
+    if param.deprecated_names or param.removed_names:
+        return None
+    if param.removed_in is not None:
+        return "removed"
+    if param.deprecated_in is not None:
+        return "deprecated"
+    return None
+
+
+def _release(contract: CallableContract, version: str | None) -> str:
+    """`` in scikit-learn 1.4`` (or `` in 1.4`` with no package), or nothing."""
+    if version is None:
+        return ""
+    return f" in {contract.package} {version}" if contract.package else f" in {version}"
+
+
+def _first_sentence(doc: str | None) -> str | None:
+    if not doc:
+        return None
+    text = " ".join(doc.split())
+    end = text.find(". ")
+    return text if end < 0 else text[: end + 1]
+
+
 def check_arguments(ctx: CheckContext, call: ast.Call, contract: CallableContract, skip_first: bool = False) -> None:
-    """Bind ``call``'s arguments to ``contract``'s parameters and report CL001–CL006."""
+    """Bind ``call``'s arguments to ``contract``'s parameters and report CL001–CL006
+    (SPEC §3.1). A ``partial`` contract knows only its listed parameters: positional
+    arguments are not bound (their order is unknown), and there is no CL001, CL004 or
+    CL005. A rename fix to a parameter with ``since`` is withheld, with the reason in the
+    message, unless the project's declared minimum allows (:meth:`ContractTable.fix_withheld`)."""
     params = ctx.table.accepted_parameters(contract)
     own = list(contract.parameters)
+    partial = contract.partial
     by_name: dict[str, tuple[Parameter, str]] = {}
     for param in params:
         for old_kind, names in (("canonical", (param.name,)), ("deprecated", param.deprecated_names), ("removed", param.removed_names)):
@@ -279,10 +365,10 @@ def check_arguments(ctx: CheckContext, call: ast.Call, contract: CallableContrac
     has_star = star_at is not None
     has_double_star = any(kw.arg is None for kw in call.keywords)
     plain_positional = [a for a in args if not isinstance(a, ast.Starred)]
-    positional_params = [p for p in own if p.positional]
+    positional_params = [] if partial else [p for p in own if p.positional]
 
     callee_span = ctx.node_span(call.func)
-    if len(plain_positional) > len(positional_params) and not contract.var_positional:
+    if not partial and len(plain_positional) > len(positional_params) and not contract.var_positional:
         ctx.report(
             "CL005",
             callee_span,
@@ -304,7 +390,7 @@ def check_arguments(ctx: CheckContext, call: ast.Call, contract: CallableContrac
             continue
         hit = by_name.get(kw.arg)
         if hit is None or not hit[0].keyword:
-            if not contract.var_keyword:
+            if not contract.var_keyword and not partial:
                 unknown.append(kw)
             continue
         param, how = hit
@@ -327,19 +413,24 @@ def check_arguments(ctx: CheckContext, call: ast.Call, contract: CallableContrac
             )
         seen[param.name] = seen.get(param.name, 0) + 1
         if how == "canonical":
+            retired = _retired(param)
+            if retired is not None:
+                _report_retired(ctx, kw, span, param, contract, retired)
             continue
         rename = None
-        if len(passed) == 1:  # renaming would duplicate a keyword otherwise (SPEC §3.1 CL006)
+        withheld = ctx.table.fix_withheld(contract, param)
+        if len(passed) == 1 and withheld is None:  # renaming would duplicate a keyword otherwise (SPEC §3.1 CL006)
             rename = Fix(
                 f"Rename '{kw.arg}' to '{param.name}'",
                 (TextEdit(span, param.name),),
                 safe=True,
             )
+        why = f" ({withheld}, so no fix is offered)" if withheld is not None else ""
         if how == "deprecated":
             ctx.report(
                 "CL002",
                 span,
-                f"Keyword '{kw.arg}' of {contract.name} is deprecated; use '{param.name}'",
+                f"Keyword '{kw.arg}' of {contract.name} is deprecated{_release(contract, param.deprecated_in)}; use '{param.name}'{why}",
                 contract,
                 rename,
                 deprecated=True,
@@ -348,13 +439,13 @@ def check_arguments(ctx: CheckContext, call: ast.Call, contract: CallableContrac
             ctx.report(
                 "CL003",
                 span,
-                f"Keyword '{kw.arg}' of {contract.name} was removed; use '{param.name}'",
+                f"Keyword '{kw.arg}' of {contract.name} was removed{_release(contract, param.removed_in)}; use '{param.name}'{why}",
                 contract,
                 rename,
             )
 
-    if not has_star and not has_double_star:
-        missing = [p.name for p in own if p.required and p.name not in bound]
+    if not has_star and not has_double_star and not partial:
+        missing = [p.name for p in own if p.required and p.name not in bound and _retired(p) is None]
         if missing:
             names = ", ".join(f"'{m}'" for m in missing)
             ctx.report(
@@ -365,20 +456,37 @@ def check_arguments(ctx: CheckContext, call: ast.Call, contract: CallableContrac
             )
 
 
+def _report_retired(ctx: CheckContext, kw: ast.keyword, span: object, param: Parameter, contract: CallableContract, retired: str) -> None:
+    """CL003 (removed) or CL002 (deprecated) for a keyword whose parameter is gone with
+    no replacement keyword; never a fix. The parameter's ``doc`` says what to do instead."""
+    advice = _first_sentence(param.doc)
+    tail = f": {advice}" if advice else ""
+    if retired == "removed":
+        ctx.report("CL003", span, f"Keyword '{kw.arg}' of {contract.name} was removed{_release(contract, param.removed_in)}{tail}", contract)  # type: ignore[arg-type]
+    else:
+        ctx.report("CL002", span, f"Keyword '{kw.arg}' of {contract.name} is deprecated{_release(contract, param.deprecated_in)}{tail}", contract, deprecated=True)  # type: ignore[arg-type]
+
+
 def _report_unknown_keyword(ctx: CheckContext, kw: ast.keyword, contract: CallableContract, params: list[Parameter], passed: set[str]) -> None:
-    """CL001 for ``kw``, suggesting the closest accepted name; the rename fix is offered
-    only when that parameter is not ``passed`` already (by any of its names or by
-    position), since it would repeat a keyword (SPEC §3.1: CL006)."""
+    """CL001 for ``kw``, suggesting the closest accepted name (not a retired one); the
+    rename fix is offered only when that parameter is not ``passed`` already (by any of its
+    names or by position), since it would repeat a keyword (SPEC §3.1: CL006), and not when
+    the suggestion's ``since`` is newer than the project allows (the message says so)."""
     name = kw.arg or ""
     span = ctx.name_span(kw.lineno, kw.col_offset, name)
-    accepted = [p.name for p in params if p.keyword]
+    keyword_params = [p for p in params if p.keyword and _retired(p) is None]
+    accepted = [p.name for p in keyword_params]
     suggestion = _closest(name, accepted)
     fix = None
     if suggestion and suggestion in passed:
         message = f"Unexpected keyword '{name}' for {contract.name}; did you mean '{suggestion}'? It is passed already"
     elif suggestion:
         message = f"Unexpected keyword '{name}' for {contract.name}; did you mean '{suggestion}'?"
-        fix = Fix(f"Rename '{name}' to '{suggestion}'", (TextEdit(span, suggestion),), safe=False)
+        withheld = ctx.table.fix_withheld(contract, next(p for p in keyword_params if p.name == suggestion))
+        if withheld is None:
+            fix = Fix(f"Rename '{name}' to '{suggestion}'", (TextEdit(span, suggestion),), safe=False)
+        else:
+            message += f" ({withheld}, so no fix is offered)"
     else:
         shown = ", ".join(accepted) if accepted else "none"
         message = f"Unexpected keyword '{name}' for {contract.name} (accepted: {shown})"

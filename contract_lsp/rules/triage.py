@@ -6,9 +6,9 @@ names a word; on the standard library that is 250 files, and analysing them was 
 of that name accepts (``threading.Thread(target=f, daemon=True)``), a callable passed as a
 value (``addCleanup(shutil.rmtree, d)``), an import, a comment. This module reads each
 mention in place and answers "a parse could find something" only when one is not provably
-harmless; on the standard library 23 of the 250 files remain. The engine still checks a
-spared file's syntax (:func:`contract_lsp.engine.check_syntax`), so one that does not parse
-is named as before (SPEC §4).
+harmless; on the standard library 23 of the 250 files remain. A spared file is neither
+parsed nor named (SPEC §4: nothing in it could be reported); a caller that must know it
+parses asks the engine for a syntax check (``check_spared_syntax``).
 
 The argument for each shortcut is the rules' own (SPEC §3):
 
@@ -175,8 +175,8 @@ class _File:
         if targets is None:
             return True
         resolve = self.table.index.resolve
-        canonical = self.table.resolved[contract.name].qualname
-        return any(resolve(target + rest).qualname == canonical for target in targets)
+        canonical = self.table.canonical[contract.name]  # the target's and its aliases'
+        return any(resolve(target + rest).qualname in canonical for target in targets)
 
     def may_be_unbound(self, callee: "_Callee") -> bool:
         """Could the callee be ``Class.method`` (``CallChecker.callee``'s unbound method)?
@@ -404,7 +404,7 @@ class _Plan:
         self.structural: set[str] = set()
         for contract in table.registry.contracts:
             # a call may name the target as the contract writes it or where it is defined
-            names = {contract.last_name, table.resolved[contract.name].qualname.rsplit(".", 1)[-1]}
+            names = set(table.call_names[contract.name])  # target's and aliases', as written and defined
             if isinstance(contract, CallableContract):
                 for name in names:
                     callables.setdefault(name, []).append(contract)
