@@ -43,9 +43,9 @@ class Resolved:
 def read_source(path: str) -> str:
     """Read a Python file as text (UTF-8 or its PEP 263 coding). Raises OSError,
     UnicodeDecodeError or SyntaxError (bad coding cookie)."""
-    with open(path, "rb") as handle:
-        data = handle.read()
-    return decode_source(data)
+    from ..safe_io import safe_read_bytes  # (reliability) regular files only, size-limited: issue 15
+
+    return decode_source(safe_read_bytes(path))
 
 
 def decode_source(data: bytes) -> str:
