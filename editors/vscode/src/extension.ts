@@ -1,5 +1,6 @@
-// contract-lsp for VS Code: starts the server over stdio and passes the contractLsp.*
-// settings as initializationOptions and on every configuration change.
+// contract-lsp for VS Code: starts the server it carries (bundled/, SPEC section 6) with a
+// Python >= 3.11 over stdio, or contractLsp.serverCommand where that is set, and passes the
+// contractLsp.* settings as initializationOptions and on every configuration change.
 import * as vscode from "vscode";
 import {
   LanguageClient,
@@ -7,6 +8,7 @@ import {
   ServerOptions,
   TransportKind,
 } from "vscode-languageclient/node";
+import { findPython, launcherPath } from "./python";
 
 let client: LanguageClient | undefined;
 // A log channel: vscode-languageclient 11 writes to it with .error()/.info(), which a
@@ -25,9 +27,37 @@ function settings(): Record<string, unknown> {
   return out;
 }
 
+function fail(message: string): void {
+  output.error(message);
+  void vscode.window.showErrorMessage(message, "Show Output").then((choice) => {
+    if (choice) {
+      output.show();
+    }
+  });
+}
+
+/** [program, ...args] that start the server, or undefined after saying why there is none. */
+async function serverCommand(context: vscode.ExtensionContext): Promise<string[] | undefined> {
+  const configured = vscode.workspace.getConfiguration("contractLsp").get<string[]>("serverCommand") ?? [];
+  if (configured.length > 0) {
+    return configured;
+  }
+  const resource = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const found = await findPython(context.extensionPath, resource);
+  if (!found.ok) {
+    fail(found.message);
+    return undefined;
+  }
+  output.info(`bundled server with Python ${found.probe.version} (${found.probe.executable})`);
+  return [found.python, launcherPath(context.extensionPath)];
+}
+
 async function start(context: vscode.ExtensionContext): Promise<void> {
-  const command = vscode.workspace.getConfiguration("contractLsp").get<string[]>("serverCommand") ?? ["contract-lsp"];
-  const [program, ...args] = command.length > 0 ? command : ["contract-lsp"];
+  const command = await serverCommand(context);
+  if (!command) {
+    return; // said why once; "Restart Server" tries again
+  }
+  const [program, ...args] = command;
   const serverOptions: ServerOptions = {
     command: program,
     args: [...args, "--stdio"],
@@ -48,13 +78,12 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   } catch (error) {
     client = undefined;
     const text = String(error);
-    const message = /ENOENT|not found/i.test(text)
-      ? `contract-lsp: the server command "${command.join(" ")}" was not found. ` +
-        "Install it with `pip install contract-lsp` in the environment VS Code uses, " +
-        "or set contractLsp.serverCommand to its path."
-      : `contract-lsp: the server "${command.join(" ")}" failed to start: ${text}`;
-    output.error(message);
-    void vscode.window.showErrorMessage(message);
+    fail(
+      /ENOENT|not found/i.test(text)
+        ? `contract-lsp: the server command "${command.join(" ")}" was not found. ` +
+            "Clear contractLsp.serverCommand to use the server this extension carries, or set it to the command's full path."
+        : `contract-lsp: the server "${command.join(" ")}" failed to start: ${text}`,
+    );
   }
 }
 
@@ -65,11 +94,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("contractLsp.restart", async () => {
       if (client) {
         await client.stop();
+        client = undefined;
       }
       await start(context);
     }),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
-      if (event.affectsConfiguration("contractLsp.serverCommand") && client) {
+      if (event.affectsConfiguration("contractLsp.serverCommand")) {
         await vscode.commands.executeCommand("contractLsp.restart");
       }
     }),
