@@ -11,7 +11,7 @@ lsprotocol, jsonschema; ``pathspec`` only when a :class:`PathFilter` is built): 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,8 +28,8 @@ ALWAYS_SKIPPED = frozenset({
     ".mypy_cache", ".ruff_cache", ".pytest_cache", ".pytype", ".ipynb_checkpoints",
 })
 #: Keys of ``[tool.contract-lsp]``; the client may also spell diagnostic_mode diagnosticMode.
-KEYS = ("contracts", "src", "include", "exclude", "select", "ignore", "severity", "discover", "diagnostic_mode")
-_SPELLINGS = {"diagnosticMode": "diagnostic_mode", "diagnostic-mode": "diagnostic_mode"}
+KEYS = ("contracts", "src", "include", "exclude", "select", "ignore", "severity", "discover", "diagnostic_mode", "packs", "cache_dir")
+_SPELLINGS = {"diagnosticMode": "diagnostic_mode", "diagnostic-mode": "diagnostic_mode", "cache-dir": "cache_dir", "cacheDir": "cache_dir"}
 
 
 class ConfigError(Exception):
@@ -64,6 +64,18 @@ class Settings:
     severity: dict[str, str] = field(default_factory=dict)
     discover: list[str] = field(default_factory=list)
     diagnostic_mode: str = "openFiles"
+    #: bundled packs as configured (distribution names, or ``auto``; SPEC §1, §2.1) and
+    #: the pack files they select, resolved by :func:`load_settings`
+    packs: list[str] = field(default_factory=list)
+    pack_paths: list[Path] = field(default_factory=list)
+    #: ``cache-dir`` (SPEC §1, §4): where ``--check`` keeps its cache; None: the default,
+    #: ``.contract-lsp-cache`` at the root
+    cache_dir: Path | None = None
+
+    @property
+    def registry_paths(self) -> list[Path]:
+        """Where the registry is read from: the contract paths, then the selected packs."""
+        return [*self.contract_paths, *self.pack_paths]
 
     def is_selected(self, code: str) -> bool:
         """Whether findings with ``code`` are reported, ruff-style prefixes.
@@ -161,6 +173,14 @@ def _apply(settings: Settings, table: dict, base: Path, where: str, *, strict: b
                 if choice not in DISCOVER_CHOICES:
                     raise ConfigError(f"{where}: 'discover' accepts only {', '.join(map(repr, DISCOVER_CHOICES))}, not {choice!r}")
             settings.discover = choices
+        elif key == "packs":
+            from .packs import unknown_pack_message, unknown_packs
+
+            names = _strings(value, key, where, comma_separated=True)
+            bad = unknown_packs(names)
+            if bad and strict:
+                raise ConfigError(f"{where}: 'packs' has an {unknown_pack_message(bad[0])}")
+            settings.packs = [n for n in names if n not in bad]  # a client's unknown ones are left out
         elif key == "severity":
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}: 'severity' must be a table of code = \"error|warning|info|hint\"")
@@ -170,6 +190,10 @@ def _apply(settings: Settings, table: dict, base: Path, where: str, *, strict: b
                     raise ConfigError(f"{where}: severity of {code} must be one of {', '.join(SEVERITIES)}, not {level!r}")
                 levels[str(code).upper()] = level.lower()
             settings.severity = levels
+        elif key == "cache_dir":
+            if not isinstance(value, str):
+                raise ConfigError(f"{where}: 'cache-dir' must be a path (a string)")
+            settings.cache_dir = (base / value).resolve()
         else:  # diagnostic_mode
             if value not in DIAGNOSTIC_MODES:
                 raise ConfigError(f"{where}: 'diagnosticMode' must be one of {', '.join(DIAGNOSTIC_MODES)}, not {value!r}")
@@ -192,7 +216,7 @@ def _read_pyproject(pyproject: Path) -> dict:
     return table
 
 
-def load_settings(root: Path, *, cli_contracts: list[Path] | None = None, overrides: dict | None = None) -> Settings:
+def load_settings(root: Path, *, cli_contracts: list[Path] | None = None, overrides: dict | None = None, cli_packs: list[str] | None = None) -> Settings:
     """The settings of the workspace at ``root`` (SPEC §1).
 
     Sources, later ones winning key by key: ``[tool.contract-lsp]`` of
@@ -205,6 +229,8 @@ def load_settings(root: Path, *, cli_contracts: list[Path] | None = None, overri
     pyproject path or the client settings) for unreadable TOML, unknown keys or
     ``select`` / ``ignore`` codes in pyproject, wrong types, and unknown severities, modes
     or discover choices; the client's unknown codes are dropped instead.
+    ``cli_packs`` (``--pack``) add to the configured ``packs``; an unknown one is a
+    ConfigError. ``pack_paths`` are then resolved (``auto``: from the declared dependencies).
     """
     root = Path(root).resolve()
     settings = Settings(root=root)
@@ -218,6 +244,17 @@ def load_settings(root: Path, *, cli_contracts: list[Path] | None = None, overri
         settings.contract_paths = [Path(p).resolve() for p in cli_contracts]
     elif not settings.contract_paths and (root / "contracts").is_dir():
         settings.contract_paths = [root / "contracts"]
+    if cli_packs:
+        from .packs import unknown_pack_message, unknown_packs
+
+        bad = unknown_packs(list(cli_packs))
+        if bad:
+            raise ConfigError(f"--pack: {unknown_pack_message(bad[0])}")
+        settings.packs = list(dict.fromkeys([*settings.packs, *cli_packs]))
+    if settings.packs:
+        from .packs import pack_paths
+
+        settings.pack_paths = pack_paths(settings.packs, root)
     return settings
 
 
@@ -259,7 +296,8 @@ class PathFilter:
         """Whether ``folder`` or an ancestor up to the root is a virtualenv (cached)."""
         known = self._inside.get(folder)
         if known is None:
-            if not folder.startswith(self._root_prefix):
+            # (with the root at ``/`` every folder starts with the prefix: stop at the root)
+            if folder == self.root or not folder.startswith(self._root_prefix):
                 known = False  # the root itself, or outside it: not ours to judge
             else:
                 known = self._is_venv(folder) or self._in_venv(os.path.dirname(folder))
@@ -291,20 +329,64 @@ class PathFilter:
         return self._include is None or self._include.match_file(rel)
 
 
-def walk_python_files(paths: Iterable[Path], path_filter: PathFilter) -> Iterator[str]:
-    """Absolute paths (``str``) of the ``*.py`` files under ``paths``, in a stable order
-    (each folder's files sorted, then its subfolders). A file named directly is always
-    yielded, as ruff does; folders are walked with :func:`os.walk`, pruning skipped folders
-    before descending (see :class:`PathFilter`); symlinked folders are not followed."""
+def walk_python_files(
+    paths: Iterable[Path],
+    path_filter: PathFilter,
+    notebooks: bool = False,
+    on_error: Callable[[str, OSError], None] | None = None,
+) -> Iterator[str]:
+    """Absolute paths (``str``) of the ``*.py`` files under ``paths`` (and ``*.ipynb`` with
+    ``notebooks``: ``--check`` reads them, SPEC §3.5; they are no modules), in a stable order
+    (each folder's files sorted, then its subfolders). A path named directly that is not a
+    folder is always yielded, as ruff does, whatever it is (a FIFO, a device, a broken
+    link): the reader names what it cannot read. Folders are walked with
+    :func:`os.scandir`, pruning skipped folders before descending (see
+    :class:`PathFilter`); symlinked folders are not followed. Each real file is yielded
+    once, whatever links lead to it (issue 15): under its own name when that is among the
+    paths found, else under the first link found. A folder that cannot be listed is passed
+    to ``on_error`` (path, the ``OSError``) and skipped; without ``on_error``, silently.
+    """
+    # (path, its real path, is a symbolic link): a file below a top is its real path only
+    # when it is no link itself, the top resolved once (folders below are never links here)
+    found: list[tuple[str, str, bool]] = []
     for top in paths:
         top_s = os.path.abspath(top)
-        if os.path.isfile(top_s):
-            yield top_s
+        if not os.path.isdir(top_s):
+            found.append((top_s, os.path.realpath(top_s), os.path.islink(top_s)))
             continue
-        for folder, dirs, files in os.walk(top_s):
-            dirs[:] = sorted(d for d in dirs if not path_filter.skips_folder(os.path.join(folder, d), d))
-            for name in sorted(files):
-                if name.endswith(".py"):
-                    full = os.path.join(folder, name)
-                    if path_filter.matches(full):
-                        yield full
+        top_real = os.path.realpath(top_s)
+        cut = len(top_s)
+        stack = [top_s]
+        while stack:
+            folder = stack.pop()
+            try:
+                with os.scandir(folder) as listing:
+                    entries = sorted(listing, key=lambda e: e.name)
+            except OSError as exc:
+                if on_error is not None:
+                    on_error(folder, exc)
+                continue
+            subfolders = []
+            for entry in entries:
+                name = entry.name
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                if is_dir:
+                    if not entry.is_symlink() and not path_filter.skips_folder(entry.path, name):
+                        subfolders.append(entry.path)
+                elif (name.endswith(".py") or (notebooks and name.endswith(".ipynb"))) and path_filter.matches(entry.path):
+                    full = entry.path
+                    if entry.is_symlink():
+                        found.append((full, os.path.realpath(full), True))
+                    else:
+                        found.append((full, top_real + full[cut:], False))
+            stack.extend(reversed(subfolders))
+    # one name per real file: its own when found (not a link), else the first link to it
+    own = {real for _, real, link in found if not link}
+    chosen: dict[str, str] = {}
+    for path, real, link in found:
+        if real not in chosen and not (link and real in own):
+            chosen[real] = path
+    yield from chosen.values()

@@ -102,6 +102,7 @@ def check_source(
     tree: ast.Module | None = None,
     mentions: Mentions | None = None,
     observed: set[str] | None = None,
+    check_spared_syntax: bool = False,
 ) -> list[Finding]:
     """All findings of SPEC §3.1–3.3 in one Python file, after ``# noqa`` (§3.4) and the
     ``selection`` (select / ignore / severity). Ranges are 0-based, columns in code points.
@@ -114,7 +115,9 @@ def check_source(
     (:mod:`contract_lsp.rules.triage`); passing ``tree`` skips both.
     ``observed``, when given, receives the names of the file's classes that implement a
     protocol contract (the CLI grows its prefilter with them).
-    Raises :class:`SourceError` when the source cannot be parsed.
+    Raises :class:`SourceError` when the source cannot be parsed; a file the triage spares
+    is not parsed, so it raises only with ``check_spared_syntax`` (SPEC §4: files whose
+    every mention the triage proves harmless are neither parsed nor named).
     """
     mentions = mentions or table.mentions
     if tree is None:
@@ -123,7 +126,8 @@ def check_source(
             return []
         module = table.index.module_map.module_of(os.path.abspath(path)) or ""
         if not may_have_findings(data, module, table, mentions):
-            check_syntax(source, path)
+            if check_spared_syntax:
+                check_syntax(source, path)
             return []
         tree = parse_source(source, path)
     ctx = make_context(source, path, table, tree)

@@ -180,7 +180,7 @@ def test_diff_output_applies_with_patch_tools(ws, case, applier):
         (["--statistics"], "--statistics is only accepted with --check"),
         (["--stdio", "--select", "CL001"], "--select is only accepted with --check, --diff-contracts or --impact"),
         (["--format", "json"], "--format is only accepted with --check, --diff-contracts or --impact"),
-        (["--contracts", "contracts"], "--contracts is only accepted with --check, --extract, --diff-contracts or --impact"),
+        (["--contracts", "contracts"], "--contracts is only accepted with --check, --extract, --diff-contracts, --impact or --verify"),
         # other modes that would ignore them
         (["--impact", "fn", "--fix"], "--fix is only accepted with --check"),
         (["--diff-contracts", "HEAD", "--statistics"], "--statistics is only accepted with --check"),
@@ -219,7 +219,7 @@ def test_repeated_select_and_ignore_add_up(ws):
     (ws / "app/use.py").write_text(TWO_CODES)
     assert _codes(cli(ws, "--check", "app/use.py")) == ["CL002", "CL003"]
     proc = cli(ws, "--check", "app/use.py", "--ignore", "CL002", "--ignore", "CL003")
-    assert (proc.returncode, proc.stdout) == (0, ""), proc.stderr
+    assert (proc.returncode, proc.stdout) == (0, "All checks passed!\n"), proc.stderr
     proc = cli(ws, "--check", "app/use.py", "--select", "CL002", "--select", "CL003")
     assert _codes(proc) == ["CL002", "CL003"]
     proc = cli(ws, "--check", "app/use.py", "--select", "CL1", "--select", "cl003,CL2")
@@ -247,7 +247,7 @@ def test_unknown_codes_on_the_command_line_are_usage_errors(ws, argv, bad):
 def test_known_codes_prefixes_and_all_are_accepted(ws):
     (ws / "app/use.py").write_text(TWO_CODES)
     proc = cli(ws, "--check", "app/use.py", "--select", "all", "--ignore", "cl00,CL1,CL900")
-    assert (proc.returncode, proc.stdout) == (0, ""), proc.stderr
+    assert (proc.returncode, proc.stdout) == (0, "All checks passed!\n"), proc.stderr
     assert _codes(cli(ws, "--check", "app/use.py", "--select", "ALL,CL", "--ignore", "CL003")) == ["CL002"]
 
 
