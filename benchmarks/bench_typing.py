@@ -39,17 +39,20 @@ contracts:
 """
 
 
-def big_file(lines: int) -> str:
+def big_file(lines: int, dense: bool = False) -> str:
+    """``lines`` lines of handlers; a contracted call in every tenth, or (``dense``, the
+    worst case) two in each: 1,500 in 6,000 lines."""
     out = ["from app.context import UserExecutionContext", ""]
     i = 0
     while len(out) < lines:
+        call = f"UserExecutionContext(msg.user, msg.run, websocket_connection_id=msg.conn_{i})"
         out += [
             f"def handler_{i}(msg, db):",
-            f'    """Handle message kind {i}."""',
+            f'    """Handle message kind {i}."""' if not dense else f"    other = {call}",
             "    total = 0",
             "    for item in msg.items:",
             "        total += item.size * 2",
-            f"    ctx = UserExecutionContext(msg.user, msg.run, websocket_connection_id=msg.conn_{i})" if i % 10 == 0 else "    ctx = None",
+            f"    ctx = {call}" if i % 10 == 0 or dense else "    ctx = None",
             "    return ctx, total",
             "",
         ]
@@ -69,6 +72,7 @@ async def main() -> None:
     parser.add_argument("--lines", type=int, default=6000)
     parser.add_argument("--edits", type=int, default=30)
     parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--dense", action="store_true", help="the worst case: two contracted calls per handler (1,500 in 6,000 lines); target 150 ms + 2 x parse")
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="bench-typing-"))
     (root / "pyproject.toml").write_text('[project]\nname = "bench"\n')
@@ -77,7 +81,7 @@ async def main() -> None:
     (root / "app").mkdir()
     (root / "app/__init__.py").write_text("")
     (root / "app/context.py").write_text("class UserExecutionContext:\n    def __init__(self, user_id, run_id, websocket_client_id=None):\n        pass\n")
-    text = big_file(args.lines)
+    text = big_file(args.lines, args.dense)
     big = root / "app/big.py"
     big.write_text(text)
 
@@ -126,11 +130,12 @@ async def main() -> None:
         latencies.append(arrivals[version] - sent)
         await asyncio.sleep(0.05)
     latency = statistics.median(latencies)
-    target = DEBOUNCE + 2 * parse
+    target = (0.150 if args.dense else DEBOUNCE) + 2 * parse
     print(f"file: {args.lines} lines, {len(text) / 1e3:.0f} kB, {counts[args.edits + 1]} diagnostics")
     print(f"ast.parse median: {parse * 1000:.1f} ms; debounce: {DEBOUNCE * 1000:.0f} ms")
     print(f"didChange -> publishDiagnostics median over {args.edits} edits: {latency * 1000:.1f} ms")
-    print(f"target debounce + 2 x parse = {target * 1000:.1f} ms; latency / target = {latency / target:.2f}")
+    allowance = "150 ms" if args.dense else "debounce"
+    print(f"target {allowance} + 2 x parse = {target * 1000:.1f} ms; latency / target = {latency / target:.2f}")
 
     files = root / "many"
     files.mkdir()

@@ -109,6 +109,11 @@ class Diagnostics:
         return found
 
     def compute(self, uri: str) -> list[types.Diagnostic]:
+        from . import notebooks  # (it imports this module)
+
+        cell = notebooks.cell_diagnostics(self.server, uri)  # a notebook cell: SPEC §3.5
+        if cell is not None:
+            return cell
         document = self.server.workspace.get_text_document(uri)
         findings = self.findings(uri)
         lines = lines_for(document.source, self.server.workspace.position_encoding)

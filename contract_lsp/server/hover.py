@@ -65,14 +65,36 @@ def contract_markdown(contract: Contract) -> str:
     if contract.doc:
         out += ["", contract.doc.strip()]
     params = contract.parameters if isinstance(contract, CallableContract) else ()
-    renames = [p for p in params if p.deprecated_names or p.removed_names]
+    package = contract.package
+    if package or contract.aliases or (isinstance(contract, CallableContract) and contract.partial):
+        facts = [f"package `{package}`"] if package else []
+        if isinstance(contract, CallableContract) and contract.partial:
+            facts.append("partial: only the listed parameters are known")
+        if facts:
+            out += ["", "; ".join(facts)]
+        if contract.aliases:
+            out += ["", "Also imported as: " + ", ".join(f"`{a}`" for a in contract.aliases)]
+
+    def releases(p: Parameter) -> str:
+        # SPEC §2: since / deprecated_in / removed_in, shown with the package they belong to
+        where = f"{package} " if package else ""
+        shown = [f"{word} {where}{v}" for word, v in (("since", p.since), ("deprecated in", p.deprecated_in), ("removed in", p.removed_in)) if v]
+        return f" ({', '.join(shown)})" if shown else ""
+
+    renames = [p for p in params if p.deprecated_names or p.removed_names or p.deprecated_in or p.removed_in]
     if renames:
         out += ["", "Old names:"]
         for p in renames:
             if p.deprecated_names:
-                out.append(f"- deprecated: {', '.join(f'`{n}`' for n in p.deprecated_names)} → `{p.name}`")
+                out.append(f"- deprecated: {', '.join(f'`{n}`' for n in p.deprecated_names)} → `{p.name}`{releases(p)}")
             if p.removed_names:
-                out.append(f"- removed: {', '.join(f'`{n}`' for n in p.removed_names)} → `{p.name}`")
+                out.append(f"- removed: {', '.join(f'`{n}`' for n in p.removed_names)} → `{p.name}`{releases(p)}")
+            if not (p.deprecated_names or p.removed_names):
+                state = "removed" if p.removed_in else "deprecated"
+                out.append(f"- {state}, no replacement: `{p.name}`{releases(p)}")
+    since_only = [p for p in params if p.since and p not in renames]
+    for p in since_only:
+        out.append(f"- `{p.name}`{releases(p)}")
     if isinstance(contract, ProtocolContract) and contract.implementations:
         out += ["", "Implementations: " + ", ".join(f"`{i}`" for i in contract.implementations)]
     mark = contract.mark
