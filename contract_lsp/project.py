@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from . import fast_path
 from .config import Settings, load_settings
 from .index.mentions import Mentions, expand_words
 from .index.modules import ModuleMap
@@ -86,7 +87,7 @@ class Project:
         not screen the others again."""
         found = self.compute_expansion(contents, confirm)
         self.apply_expansion(found)
-        return found.matched
+        return found.matched if fast_path.ENABLED else None
 
     def compute_expansion(self, contents: dict[str, bytes], confirm: set[str] | None = None):
         """What :meth:`expand_words` finds, without changing ``self`` (the server computes

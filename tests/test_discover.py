@@ -5,6 +5,8 @@ bodies, re-exported interfaces, ABCs through ``metaclass=ABCMeta`` and intermedi
 
 from __future__ import annotations
 
+import pytest
+
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +16,9 @@ from workspace_helpers import write_workspace
 from contract_lsp.discover import discovered_protocols
 from contract_lsp.project import open_project
 from contract_lsp.registry.model import CallableContract, Registry
+
+#: every rule test runs with the fast paths on and off (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("fast_path")
 
 DISCOVER = '[tool.contract-lsp]\ndiscover = ["protocols"]\n'
 

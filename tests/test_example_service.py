@@ -55,3 +55,25 @@ def test_diff_shows_the_safe_renames_without_touching_files():
     assert "+            websocket_client_id=context.connection_id," in proc.stdout
     assert "+            websocket_client_id=connection_id," in proc.stdout
     assert (EXAMPLE / "supervisor_factory.py").read_text() == before
+
+
+def test_check_gives_the_same_json_with_the_fast_paths_off():
+    """One rule, one implementation: the prefilter, the triage and the rules' screens only
+    skip work; with them off (CONTRACT_LSP_FAST_PATH=0) every file is parsed and every call
+    examined, and the findings are byte for byte the same."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parent.parent
+    outputs = []
+    for value in ("1", "0"):
+        env = {**os.environ, "CONTRACT_LSP_FAST_PATH": value}
+        proc = subprocess.run(
+            [sys.executable, "-m", "contract_lsp", "--check", "--no-cache", "--format", "json", "examples"],
+            cwd=repo, env=env, capture_output=True, text=True, timeout=120,
+        )
+        assert proc.returncode == 1, proc.stderr
+        outputs.append(proc.stdout)
+    assert outputs[0] == outputs[1] and '"CL003"' in outputs[0]

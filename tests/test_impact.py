@@ -16,6 +16,9 @@ from workspace_helpers import write_workspace
 from contract_lsp.evolution.impact import find_impact
 from contract_lsp.project import open_project
 
+#: every rule test runs with the fast paths on and off (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("fast_path")
+
 CONTRACTS = """
 version: 1
 contracts:

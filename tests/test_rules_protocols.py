@@ -11,6 +11,9 @@ from contract_lsp.project import open_project
 from contract_lsp.rules.drift import missing_targets
 from workspace_helpers import check_workspace, codes_at, line_of, write_workspace
 
+#: every rule test runs with the fast paths on and off (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("fast_path")
+
 CONTRACTS = """
 version: 1
 contracts:

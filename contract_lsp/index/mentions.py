@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from typing import Iterable, Iterator, NamedTuple
 
+from .. import fast_path
+from ..text import split_lines
 from .workspace import WorkspaceIndex
 
 _IDENT = rb"[A-Za-z_][A-Za-z0-9_]*"
@@ -109,6 +111,8 @@ class Mentions:
     def __call__(self, data: bytes | str) -> bool:
         """True when ``data`` (source bytes or text) mentions a word as a whole identifier,
         or refers to one of the classes in a class header, an import alias or an assignment."""
+        if not fast_path.ENABLED:
+            return True
         if isinstance(data, str):
             data = data.encode("utf-8", errors="surrogatepass")
         return self._mentions_word(data) or self.refers_to_class(data)
@@ -133,7 +137,10 @@ class Mentions:
 
     def lines(self, text: str) -> set[int]:
         """1-based numbers of the lines of ``text`` that mention a word as an identifier
-        (line breaks as Python counts them: ``\\n``, ``\\r\\n``, ``\\r``)."""
+        (line breaks as Python counts them: ``\\n``, ``\\r\\n``, ``\\r``); every line when the
+        fast paths are off (:mod:`contract_lsp.fast_path`)."""
+        if not fast_path.ENABLED:
+            return set(range(1, len(split_lines(text)) + 2))
         data = text.encode("utf-8", errors="surrogatepass")
         offsets = sorted(o for n in self._needles for o in self._offsets(data, n, False))
         if not offsets:

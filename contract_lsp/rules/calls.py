@@ -13,6 +13,7 @@ import ast
 import difflib
 from dataclasses import dataclass
 
+from .. import fast_path
 from ..findings import Fix, TextEdit
 from ..index.bindings import Binding, ScopeBindings, collect_scope, dotted_name
 from ..index.facts import FunctionFacts
@@ -500,7 +501,7 @@ def check_calls(ctx: CheckContext, mentions: Mentions) -> None:
         return
     lines = mentions.lines(ctx.source)
     if lines:
-        CallChecker(ctx, mentions.words, lines).run()
+        CallChecker(ctx, fast_path.words(mentions.words), lines).run()
 
 
 class _CallCollector(CallChecker):
@@ -519,6 +520,6 @@ def contracted_calls(ctx: CheckContext, mentions: Mentions) -> list[tuple[ast.Ca
     lines = mentions.lines(ctx.source)
     if not lines:
         return []
-    collector = _CallCollector(ctx, mentions.words, lines)
+    collector = _CallCollector(ctx, fast_path.words(mentions.words), lines)
     collector.run()
     return collector.found

@@ -8,6 +8,9 @@ from __future__ import annotations
 import pytest
 from packs_support import check_files, codes_at, write_workspace
 
+#: every rule test runs with the fast paths on and off (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("fast_path")
+
 LIBRARY = """
 version: 1
 contracts:

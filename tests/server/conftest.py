@@ -71,6 +71,12 @@ FILES = {
 }
 
 
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "/tests/server/" in str(item.path).replace("\\", "/"):
+            item.add_marker(pytest.mark.integration)
+
+
 def write_files(root: Path, files: dict[str, str] = FILES) -> Path:
     for rel, text in files.items():
         path = root / rel
