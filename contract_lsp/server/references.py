@@ -3,8 +3,8 @@ contract's name in its YAML returns its call sites and implementations, the same
 ``contract-lsp --impact``; a code lens over each contract counts them.
 
 Both read the whole workspace: they run in the background on a snapshot (SPEC §5), stop
-when cancelled, and a code lens computed from a snapshot that went stale meanwhile is
-answered ``ContentModified`` (the client asks again).
+when cancelled, and a code lens computed from a snapshot whose registry went stale
+meanwhile is answered ``ContentModified`` (the client asks again).
 """
 
 from __future__ import annotations
@@ -120,6 +120,6 @@ def register(server: "ContractServer") -> None:
         await _complete(server, snapshot)
         snapshot = take_snapshot(snapshot.state, server.workspace.text_documents) or snapshot
         lenses = await server.background.run(code_lenses, snapshot, path)
-        if not snapshot.is_current():
-            raise ContentModified("the workspace changed while the code lenses were computed")
+        if not snapshot.registry_is_current():
+            raise ContentModified("the registry changed while the code lenses were computed")
         return lenses

@@ -41,6 +41,14 @@ class Snapshot:
         live = self.state.project
         return live is not None and live.revision == self.revision
 
+    def registry_is_current(self) -> bool:
+        """False once the workspace has a new project or registry (the contract files'
+        lines, which code lenses point at, may have moved). Edits of Python files leave it
+        True: a code lens counted a keystroke ago is still worth showing, and one that
+        were dropped on every keystroke would never be shown while the user types."""
+        live = self.state.project
+        return live is not None and live.revision.split(".")[:2] == self.revision.split(".")[:2]
+
 
 def take_snapshot(state: "WorkspaceState", documents: Mapping[str, object]) -> Snapshot | None:
     """A snapshot of ``state`` with the open ``documents`` (uri -> pygls text document);
