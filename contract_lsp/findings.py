@@ -24,6 +24,7 @@ RULES: dict[str, tuple[Severity, str]] = {
     "CL101": ("error", "Protocol method missing from an implementation"),
     "CL102": ("error", "async / sync mismatch with the protocol"),
     "CL103": ("warning", "Implementation's parameters cannot accept the protocol's"),
+    "CL104": ("error", "Attribute absent, None, or of the wrong type"),
     "CL201": ("warning", "Definition drifted from its contract"),
     "CL202": ("info", "Contract target, implementation or forwards_to not found"),
     "CL900": ("error", "Invalid contract file"),

@@ -80,6 +80,8 @@ def completions(server: "ContractServer", uri: str, position: types.Position) ->
     for index, param in enumerate(params):
         if not param.keyword or param.name in used:
             continue
+        if (param.removed_in or param.deprecated_in) and not (param.deprecated_names or param.removed_names):
+            continue  # the parameter itself is going or gone (a pack's removal): never suggest it
         detail = param.type or ""
         items.append(
             types.CompletionItem(

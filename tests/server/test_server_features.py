@@ -119,3 +119,28 @@ async def test_references_and_code_lens_on_the_contract_file(push_client, worksp
     titles = sorted((lens.range.start.line, lens.command.title) for lens in lenses)
     assert titles[0] == (line, "2 call sites, 0 implementations (2 invalid)")
     assert titles[1][1] == "0 call sites, 1 implementation (1 invalid)"
+
+
+async def test_completion_never_offers_a_parameter_that_is_removed(tmp_path):
+    """A pack's removal (a parameter with ``removed_in`` and no new name) is flagged where
+    it is passed and never suggested."""
+    from conftest import FILES, start_client, write_files
+
+    files = dict(FILES)
+    files["contracts/app.yaml"] = files["contracts/app.yaml"].replace(
+        "      - {name: db_session}", '      - {name: db_session}\n      - {name: legacy_flag, removed_in: "2.0"}'
+    )
+    root = write_files(tmp_path / "ws", files)
+    client = await start_client([root], "emacs")
+    try:
+        path = root / "app/typing_now.py"
+        text = "from app.context import UserExecutionContext\nUserExecutionContext('u', "
+        path.write_text(text)
+        uri = open_doc(client, path)
+        result = await client.text_document_completion_async(
+            types.CompletionParams(text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=1, character=len(text.splitlines()[1])))
+        )
+        assert sorted(item.label for item in result.items) == ["db_session=", "run_id=", "websocket_client_id="]
+    finally:
+        await client.shutdown_session()
+        await client.stop()
