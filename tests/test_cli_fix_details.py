@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from contract_lsp.config import load_settings
-from workspace_helpers import write_workspace
+from workspace_helpers import cli, write_workspace
 
 CONTRACTS = """
 version: 1
@@ -46,12 +44,6 @@ FILES = {
 }
 
 
-def cli(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    # stdin closed: a run that wrongly starts the language server ends at once (EOF)
-    return subprocess.run(
-        [sys.executable, "-m", "contract_lsp", *args],
-        cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120,
-    )
 
 
 @pytest.fixture

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from workspace_helpers import write_workspace
+from workspace_helpers import cli, write_workspace
 
 CODE = {
     "app/__init__.py": "from .context import UserExecutionContext\n",
@@ -129,10 +128,6 @@ contracts:
 """
 
 
-def cli(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "contract_lsp", *args], cwd=cwd, capture_output=True, text=True, timeout=120, check=False
-    )
 
 
 def git(cwd: Path, *args: str) -> None:

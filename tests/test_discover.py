@@ -8,10 +8,9 @@ from __future__ import annotations
 import pytest
 
 import subprocess
-import sys
 from pathlib import Path
 
-from workspace_helpers import write_workspace
+from workspace_helpers import cli, write_workspace
 
 from contract_lsp.discover import discovered_protocols
 from contract_lsp.project import open_project
@@ -161,10 +160,6 @@ FILES = {
 }
 
 
-def cli(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "contract_lsp", *args], cwd=cwd, capture_output=True, text=True, timeout=120, check=False
-    )
 
 
 def workspace(tmp_path: Path, files: dict[str, str] | None = None) -> Path:

@@ -6,12 +6,10 @@ code with no finding; and it is not vacuous: a wrong call is then reported."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import yaml
-from workspace_helpers import write_workspace
+from workspace_helpers import cli, write_workspace
 
 PACKAGE = {
     "billing/__init__.py": """
@@ -164,10 +162,6 @@ NAMES = [
 ]
 
 
-def cli(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "contract_lsp", *args], cwd=cwd, capture_output=True, text=True, timeout=120, check=False
-    )
 
 
 def extracted(ws: Path, *names: str) -> tuple[str, dict]:

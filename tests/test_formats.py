@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from workspace_helpers import write_workspace
+from workspace_helpers import cli, write_workspace
 
 ODD = "sp ace/ü, a:b%.py"
 # Written raw (not dedented) so the YAML escapes reach the loader: the name is 100% Ctx\x01\r\nx.
@@ -43,10 +41,6 @@ FILES = {
 }
 
 
-def cli(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "contract_lsp", *args], check=False, cwd=cwd, capture_output=True, text=True, timeout=120
-    )
 
 
 @pytest.fixture

@@ -6,12 +6,10 @@ implementations), each valid or not as ``--check`` says (``# noqa`` honoured).""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from workspace_helpers import write_workspace
+from workspace_helpers import cli, write_workspace
 
 from contract_lsp.evolution.impact import find_impact
 from contract_lsp.project import open_project
@@ -123,10 +121,6 @@ FILES = {
 }
 
 
-def cli(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "contract_lsp", *args], cwd=cwd, capture_output=True, text=True, timeout=120, check=False
-    )
 
 
 @pytest.fixture

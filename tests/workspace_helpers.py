@@ -48,3 +48,19 @@ def line_of(root: Path, rel: str, needle: str) -> int:
         if needle in line:
             return number
     raise AssertionError(f"{needle!r} not in {rel}")
+
+
+def cli(cwd, *args: str, stdin: str | None = None, env: dict[str, str] | None = None, timeout: float = 300):
+    """The real ``python -m contract_lsp ARGS`` in a subprocess in ``cwd`` (the one CLI
+    runner of the suite): ``stdin`` text in (else an empty stdin, so that a run that wrongly
+    starts the language server ends at once), ``env`` added to the environment; returns the
+    ``subprocess.CompletedProcess`` with text ``stdout`` and ``stderr``."""
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "contract_lsp", *args],
+        cwd=cwd, input=stdin if stdin is not None else "", capture_output=True, text=True, timeout=timeout,
+        env={**os.environ, **(env or {})}, check=False,
+    )

@@ -3,11 +3,10 @@ convention tests (SPEC §4)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
+
+from workspace_helpers import cli  # noqa: F401  (the suite's one CLI runner)
 
 CONTRACTS = """
 version: 1
@@ -42,10 +41,3 @@ def write(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
-def cli(cwd: Path, *args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """The real ``python -m contract_lsp ARGS`` in ``cwd``."""
-    return subprocess.run(
-        [sys.executable, "-m", "contract_lsp", *args],
-        cwd=cwd, input=stdin, capture_output=True, text=True, timeout=300,
-        env={**os.environ, **(env or {})},
-    )

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -70,5 +68,4 @@ def write_workspace(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
-def run_cli(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "contract_lsp", *args], cwd=cwd, capture_output=True, text=True, timeout=120, check=False)
+from workspace_helpers import cli as run_cli  # noqa: E402,F401  (the suite's one CLI runner)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import ast
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -21,9 +20,7 @@ from contract_lsp.project import open_project
 __all__ = ["check_files", "cli", "codes_at", "line_of", "write_workspace"]
 
 
-def cli(cwd: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
-    """``contract-lsp ARGS`` run in ``cwd``, as a user runs it."""
-    return subprocess.run([sys.executable, "-m", "contract_lsp", *args], cwd=cwd, capture_output=True, text=True, timeout=timeout)
+from workspace_helpers import cli  # noqa: E402  (the suite's one CLI runner)
 
 
 def check_files(root: Path, packs: list[str] | None = None, only: str | None = None) -> dict:
