@@ -95,3 +95,13 @@ def test_strict_reports_no_cl202_for_pack_targets_and_examples_get_no_new_findin
     packed = cli(repo, "--check", "--format", "json", *every, "examples")
     assert plain.returncode == packed.returncode == 1
     assert json.loads(packed.stdout) == json.loads(plain.stdout)  # the packs add nothing there
+
+
+def test_auto_takes_urllib3_for_a_project_that_declares_requests(tmp_path):
+    """requests re-exports urllib3's Retry: a project that declares only requests calls it."""
+    source = "from requests.adapters import Retry\n\nRetry(total=3, method_whitelist=['GET'])\n"
+    root = project(tmp_path, '[project]\nname = "ws"\ndependencies = ["requests>=2.28"]\n[tool.contract-lsp]\npacks = ["auto"]\n', **{"app/use.py": source})
+    done = cli(root, "--check", "--format", "json")
+    assert codes(done) == [(3, "CL003")], done.stderr
+    # the fix waits for a declared urllib3 floor: requests does not say which urllib3 it gets
+    assert json.loads(done.stdout)[0]["fix"] is None
