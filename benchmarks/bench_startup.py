@@ -58,10 +58,11 @@ def _read(stream) -> dict:
     return json.loads(stream.read(length))
 
 
-def first_diagnostics(root: Path, opened: Path, options: dict | None) -> tuple[float, int]:
+def first_diagnostics(root: Path, opened: Path, options: dict | None, cache_dir: Path) -> tuple[float, int]:
     """Seconds from spawn to the first publishDiagnostics of ``opened``, and their count."""
+    env = {**os.environ, "CONTRACT_LSP_CACHE_DIR": str(cache_dir)}
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "contract_lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen([sys.executable, "-m", "contract_lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
     send = lambda m: (proc.stdin.write(_frame(m)), proc.stdin.flush())  # noqa: E731
     try:
         send({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
@@ -126,13 +127,19 @@ def main() -> None:
         baseline = statistics.median(import_baseline() for _ in range(args.runs))
         print(f"baseline: python -c 'import pygls.lsp.server, lsprotocol.types': {baseline * 1000:.0f} ms (median of {args.runs})")
         for name, root, opened, options in cases:
-            times, count = [], 0
+            cache_dir = Path(tempfile.mkdtemp(prefix="bench-startup-cache-"))
+            # the first start ever validates the contract files against the JSON Schema;
+            # later ones find them in the cache directory (registry/verdicts.py)
+            first, count = first_diagnostics(root, opened, options, cache_dir)
+            times = []
             for _ in range(args.runs):
-                elapsed, count = first_diagnostics(root, opened, options)
+                elapsed, count = first_diagnostics(root, opened, options, cache_dir)
                 times.append(elapsed)
             median = statistics.median(times)
+            shutil.rmtree(cache_dir, ignore_errors=True)
             print(f"{name}: spawn -> first diagnostics of {opened.name} ({count} diagnostics): "
-                  f"{median * 1000:.0f} ms; excess over the baseline {(median - baseline) * 1000:.0f} ms (target <= 250 ms)")
+                  f"{median * 1000:.0f} ms; excess over the baseline {(median - baseline) * 1000:.0f} ms (target <= 250 ms); "
+                  f"the first start ever (contract files validated): {first * 1000:.0f} ms, excess {(first - baseline) * 1000:.0f} ms")
     finally:
         shutil.rmtree(gen_root, ignore_errors=True)
 

@@ -119,6 +119,15 @@ class Project:
         self._table = None
 
 
+def schema_cache_dir(settings: Settings) -> Path | None:
+    """The cache directory (SPEC §4): ``CONTRACT_LSP_CACHE_DIR``, the ``cache-dir`` setting,
+    else ``.contract-lsp-cache`` at the workspace root."""
+    given = os.environ.get("CONTRACT_LSP_CACHE_DIR")
+    if given:
+        return Path(given)
+    return settings.cache_dir or Path(settings.root) / ".contract-lsp-cache"
+
+
 def workspace_module_map(settings: Settings, files: Iterable[str | Path], *, complete: bool = True) -> ModuleMap:
     """The module map of ``files``; when not ``complete``, one that looks for other modules
     on disk below the workspace root, under the same include / exclude rules as the walk."""
@@ -141,6 +150,7 @@ def open_project(
     overrides: dict | None = None,
     lazy: bool = False,
     cli_packs: list[str] | None = None,
+    remember_schema: bool = False,
 ) -> Project:
     """Load settings and registry for ``root`` and index ``files`` (absolute paths of the
     workspace's Python files). Raises ConfigError for invalid configuration; contract file
@@ -149,9 +159,18 @@ def open_project(
     ``lazy`` (the server's start, SPEC §5): ``files`` may be only some of the workspace;
     modules not among them are looked for on disk when resolution needs them (see
     :class:`~contract_lsp.index.modules.ModuleMap`), and discovery waits for the whole
-    workspace (:func:`complete_index`)."""
+    workspace (:func:`complete_index`). ``remember_schema`` keeps the digests of contract
+    files that passed the JSON Schema in the cache directory, and skips validating them
+    again (:mod:`contract_lsp.registry.verdicts`; the server's start)."""
     settings = load_settings(root, cli_contracts=cli_contracts, overrides=overrides, cli_packs=cli_packs)
-    registry = load_registry(settings.registry_paths) if settings.registry_paths else Registry()
+    verdicts = None
+    if remember_schema:
+        from .registry.verdicts import SchemaVerdicts
+
+        verdicts = SchemaVerdicts(schema_cache_dir(settings))
+    registry = load_registry(settings.registry_paths, verdicts=verdicts) if settings.registry_paths else Registry()
+    if verdicts is not None:
+        verdicts.save()
     module_map = workspace_module_map(settings, files, complete=not lazy)
     index = WorkspaceIndex(module_map)
     project = Project(settings, registry, index)

@@ -768,7 +768,7 @@ class _Parsed:
     declared: set[str] = field(default_factory=set)
 
 
-def _parse(text: str, path: str) -> _Parsed:
+def _parse(text: str, path: str, verdicts=None) -> _Parsed:
     if len(text) > MAX_BYTES:
         return _Parsed([], [ContractFileError(path, 1, 1, f"contract file is larger than {MAX_BYTES // 1_000_000} MB; refusing to load it")])
     document = _compose(text, path)
@@ -782,7 +782,12 @@ def _parse(text: str, path: str) -> _Parsed:
         _error_at(path, again.start_mark, f"duplicate key {_quote(again.value)} (first on line {first.start_mark.line + 1})")
         for first, again in document.duplicates
     ]
-    errors += _schema_errors(document, path)
+    # a text that passed the schema before passes it again (registry/verdicts.py)
+    known_valid = verdicts is not None and verdicts.passed(text)
+    schema_errors = [] if known_valid else _schema_errors(document, path)
+    if verdicts is not None and not schema_errors and not known_valid:
+        verdicts.record(text)
+    errors += schema_errors
     errors += _version_errors(document, path)
     items = document.data.get("contracts") if isinstance(document.data, dict) else None
     declared = {c["name"] for c in items or () if isinstance(c, dict) and isinstance(c.get("name"), str)} if isinstance(items, list) else set()
@@ -823,7 +828,7 @@ def parse_contract_text(text: str, path: str) -> tuple[list[Contract], list[Cont
 # -- the registry ----------------------------------------------------------------------
 
 
-def load_registry(paths: list[Path], overlays: dict[str, str] | None = None) -> Registry:
+def load_registry(paths: list[Path], overlays: dict[str, str] | None = None, verdicts=None) -> Registry:
     """The registry of every contract file under ``paths`` (files or folders; SPEC §1, §2).
 
     ``overlays`` maps absolute paths of contract files open in an editor to their unsaved
@@ -831,7 +836,9 @@ def load_registry(paths: list[Path], overlays: dict[str, str] | None = None) -> 
     that can't be read or decoded (at 1:1), each file's own errors (that file then
     contributes no contracts), and across files: a duplicate contract ``name`` (at the
     second one, naming the first's file and line) and a ``forwards_to`` naming no callable
-    contract. ``Registry.files`` lists the files read, as found. Never raises.
+    contract. ``Registry.files`` lists the files read, as found. ``verdicts`` (a
+    :class:`~contract_lsp.registry.verdicts.SchemaVerdicts`) skips the JSON Schema for texts
+    that passed it before, and learns those that pass now. Never raises.
     """
     files, errors = find_contract_files(paths)
     overlays = overlays or {}
@@ -849,7 +856,7 @@ def load_registry(paths: list[Path], overlays: dict[str, str] | None = None) -> 
             if text is None:
                 continue
         read.append(name)
-        parsed = _parse(text, name)
+        parsed = _parse(text, name, verdicts)
         contracts.extend(parsed.contracts)
         errors.extend(parsed.errors)
         declared |= parsed.declared
