@@ -142,6 +142,13 @@ class Diagnostics:
                 self._pending.pop(uri, None)
 
     def publish(self, uri: str, only_changed: bool = False) -> None:
+        # the collector paused for the whole of it: turning 1,500 findings into diagnostics
+        # and JSON makes tens of thousands of objects, and each collection it triggers would
+        # walk everything the server keeps (see collector.py)
+        with no_cyclic_gc():
+            self._publish(uri, only_changed)
+
+    def _publish(self, uri: str, only_changed: bool) -> None:
         document = self.server.workspace.text_documents.get(uri)
         if document is None:
             return
