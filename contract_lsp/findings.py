@@ -90,7 +90,9 @@ class Finding:
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     def with_severity(self, severity: Severity) -> "Finding":
-        return replace(self, severity=severity)
+        """This finding at ``severity`` (itself when that is its severity already: the usual
+        case, and ``replace`` costs 8 µs a finding)."""
+        return self if severity == self.severity else replace(self, severity=severity)
 
 
 def make_range(line: int, start: int, end_line: int, end: int) -> Range:

@@ -6,6 +6,7 @@ Paths print relative to the current directory when under it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -21,8 +22,13 @@ FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
 
 def display_path(path: str, cwd: Path) -> str:
     """``path`` relative to ``cwd`` when it lies under it, else as given."""
+    return _display_path(path, str(cwd))
+
+
+@functools.lru_cache(maxsize=65536)  # once per file, not per finding: resolving cost 75 µs
+def _display_path(path: str, cwd: str) -> str:
     absolute = os.path.abspath(path)
-    base = str(cwd.resolve())
+    base = str(Path(cwd).resolve())
     if absolute == base or absolute.startswith(base + os.sep):
         return os.path.relpath(absolute, base)
     return path
