@@ -12,6 +12,8 @@ for the whole workspace").
 from __future__ import annotations
 
 import asyncio
+import sys
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -21,29 +23,120 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from .. import __version__
-from . import code_actions, completion, diagnostics, document_sync, hover, references, watched_files
+from . import (
+    code_actions,
+    completion,
+    diagnostics,
+    document_sync,
+    hover,
+    notebooks,
+    references,
+    watched_files,
+)
 from .background import Background
 from .capabilities import ClientSupport
 from .documents import is_python, uri_to_path
 from .handlers import notification
-from .session import Session, WorkspaceState, apply_complete_index, build_complete_index, load
+from .session import (
+    Session,
+    WorkspaceState,
+    apply_complete_index,
+    apply_registry,
+    build_complete_index,
+    load,
+    read_registry,
+    registry_inputs,
+)
+from .transport import ContractProtocol, MessageLoop, stdin_reader
+
+#: Seconds without a change to a contract file before the registry is read again.
+REGISTRY_DEBOUNCE = 0.25
 
 
 class ContractServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("contract-lsp", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        super().__init__(
+            "contract-lsp",
+            __version__,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            notebook_document_sync=notebooks.SYNC_OPTIONS,
+            protocol_cls=ContractProtocol,
+        )
         self.session = Session()
         self.diagnostics = diagnostics.Diagnostics(self)
         self.background = Background()
         self.support = ClientSupport()
         self._ready: asyncio.Event | None = None
         self._indexing: dict[str, asyncio.Future] = {}
+        #: registry reloads by workspace root: the debounce timer, the running read, and
+        #: whether another change came while it ran
+        self._registry_timers: dict[str, asyncio.TimerHandle] = {}
+        self._registry_reads: dict[str, asyncio.Future] = {}
+        self._registry_again: set[str] = set()
+        self._logged_notes: dict[str, str | None] = {}
 
     @property
     def ready(self) -> asyncio.Event:
         if self._ready is None:
             self._ready = asyncio.Event()
         return self._ready
+
+    def start_io(self, stdin=None, stdout=None) -> int:  # type: ignore[override]
+        """Serve on stdin/stdout until ``exit`` or the end of input, framing messages with
+        :class:`~.transport.MessageLoop` (not pygls's loop: see :mod:`.transport`).
+        Returns the exit code: 0 after ``shutdown``, else 1 (LSP 3.17 § exit)."""
+        from pygls.io_ import StdoutWriter
+
+        self._stop_event = threading.Event()
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+
+        async def main() -> None:
+            await MessageLoop(self, stdin_reader(stdin or sys.stdin.buffer), self._stop_event).run()
+
+        return self._run(main)
+
+    def start_tcp(self, host: str, port: int) -> int:  # type: ignore[override]
+        """Serve one client at a time on ``host:port`` (as pygls does), with our framing."""
+        self._stop_event = threading.Event()
+
+        async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            self.protocol.set_writer(writer)  # type: ignore[arg-type]
+
+            async def read() -> bytes:
+                try:
+                    return await reader.read(65536)
+                except (ConnectionError, OSError):
+                    return b""
+
+            await MessageLoop(self, read, self._stop_event).run()
+            self._tcp.close()
+
+        async def main() -> None:
+            self._tcp = await asyncio.start_server(connection, host, port)
+            async with self._tcp:
+                try:
+                    await self._tcp.serve_forever()
+                except asyncio.CancelledError:
+                    pass
+
+        return self._run(main)
+
+    def _run(self, main) -> int:
+        code = None
+        try:
+            asyncio.run(main())
+        except SystemExit as exc:  # pygls's exit handler: 0 after shutdown, else 1
+            code = exc.code if isinstance(exc.code, int) else 1
+        except BrokenPipeError:
+            print("contract-lsp: the connection to the client is lost; exiting", file=sys.stderr)
+        except KeyboardInterrupt:
+            code = 0
+        finally:
+            self.background.shutdown()
+            self.shutdown()
+        if code is None:  # the input ended without an exit notification
+            code = 0 if self.protocol._shutdown else 1
+        return code
 
     def log(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:
         try:
@@ -71,7 +164,64 @@ class ContractServer(LanguageServer):
         if state.config_error:
             self.log(f"contract-lsp: {state.config_error}", types.MessageType.Error)
             return
+        for warning in state.config_warnings:
+            self.log(f"contract-lsp: {warning}", types.MessageType.Warning)
+        self.note_registry(state)
         self.index_in_background(state)
+
+    def note_registry(self, state: WorkspaceState) -> None:
+        """One log line when a workspace's registry turns empty (not one per reload)."""
+        key = str(state.root)
+        if self._logged_notes.get(key) != state.registry_note:
+            self._logged_notes[key] = state.registry_note
+            if state.registry_note:
+                self.log(f"contract-lsp: {state.registry_note}", types.MessageType.Warning)
+
+    def reload_registry_soon(self, state: WorkspaceState, delay: float = REGISTRY_DEBOUNCE) -> None:
+        """Reload ``state``'s registry once changes stop for ``delay`` seconds (SPEC §5:
+        typing in a contract file does not reload per keystroke), off the event loop; one
+        read at a time per workspace, another after it when changes came meanwhile."""
+        if state.project is None:
+            return
+        key = str(state.root)
+        state.registry_serial += 1  # what a running read returns is stale now
+        timer = self._registry_timers.pop(key, None)
+        if timer is not None:
+            timer.cancel()
+        self._registry_timers[key] = asyncio.get_running_loop().call_later(delay, self._start_registry_read, state)
+
+    def _start_registry_read(self, state: WorkspaceState) -> None:
+        key = str(state.root)
+        self._registry_timers.pop(key, None)
+        if key in self._registry_reads:
+            self._registry_again.add(key)
+            return
+        self._registry_reads[key] = asyncio.ensure_future(self._read_registry(state))
+
+    async def _read_registry(self, state: WorkspaceState) -> None:
+        key = str(state.root)
+        try:
+            while state.project is not None:
+                self._registry_again.discard(key)
+                read = await self.background.run(read_registry, registry_inputs(state))
+                if key in self._registry_again:
+                    continue  # changed while it was read: read again, once
+                if apply_registry(state, read):
+                    registry = read.registry
+                    self.log(
+                        f"contract-lsp: registry reloaded: {len(registry.contracts)} contracts, "
+                        f"{len(registry.errors)} errors, in {read.seconds:.2f} s"
+                    )
+                    self.note_registry(state)
+                    if not read.unchanged:
+                        self.diagnostics.refresh_all()
+                break
+        except asyncio.CancelledError:
+            pass
+        except Exception as exc:
+            self.log_error("reloading the registry", exc)
+        finally:
+            self._registry_reads.pop(key, None)
 
     def index_in_background(self, state: WorkspaceState) -> None:
         key = str(state.root)
@@ -185,6 +335,7 @@ def create_server() -> ContractServer:
 
     document_sync.register(server)
     diagnostics.register(server)
+    notebooks.register(server)
     code_actions.register(server)
     hover.register(server)
     completion.register(server)
@@ -196,7 +347,6 @@ def create_server() -> ContractServer:
 def serve(tcp: bool = False, host: str = "127.0.0.1", port: int = 2087) -> None:
     """Run the language server on stdio, or on a loopback TCP socket."""
     server = create_server()
-    if tcp:
-        server.start_tcp(host, port)
-    else:
-        server.start_io()
+    code = server.start_tcp(host, port) if tcp else server.start_io()
+    if code:
+        raise SystemExit(code)  # LSP 3.17 § exit: 1 when no shutdown came first

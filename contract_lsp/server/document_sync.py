@@ -11,7 +11,7 @@ from lsprotocol import types
 
 from .documents import is_python, uri_to_path
 from .handlers import notification
-from .session import WorkspaceState, expand, reload_registry
+from .session import WorkspaceState, expand
 
 if TYPE_CHECKING:
     from .app import ContractServer
@@ -25,7 +25,8 @@ def document_changed(server: "ContractServer", uri: str, *, saved: bool = False,
     state: WorkspaceState = server.session.workspace_for(path)
     if is_python(path):
         if state.project is not None:
-            state.project.index.set_overlay(path, document.source)
+            # (a BOM is no part of the module: the index reads the file as Python does)
+            state.project.index.set_overlay(path, document.source.removeprefix("\ufeff"))
             if saved:
                 expand(state, [path])
         if opened:
@@ -39,8 +40,7 @@ def document_changed(server: "ContractServer", uri: str, *, saved: bool = False,
                 server.diagnostics.schedule(other)
     elif state.is_contract_file(path):
         state.contract_overlays[path] = document.source
-        reload_registry(state)
-        server.diagnostics.refresh_all()
+        server.reload_registry_soon(state)  # debounced, off the loop (SPEC §5)
 
 
 def register(server: "ContractServer") -> None:
@@ -69,5 +69,4 @@ def register(server: "ContractServer") -> None:
         if is_python(path) and state.project is not None:
             state.project.index.clear_overlay(path)
         elif state.contract_overlays.pop(path, None) is not None:
-            reload_registry(state)
-            server.diagnostics.refresh_all()
+            server.reload_registry_soon(state)

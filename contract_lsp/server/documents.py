@@ -6,13 +6,14 @@ fix-all alike, so they never disagree.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from ..engine import SourceError, check_source
-from ..findings import Finding
+from ..findings import Finding, Position, Range
 from ..rules.drift import missing_targets
 from .collector import no_cyclic_gc
 from .positions import DocumentLines
@@ -37,11 +38,31 @@ def python_findings(state: WorkspaceState, path: str, text: str) -> list[Finding
     project = state.project
     if project is None:
         return []
+    # A BOM is no part of the module (Python skips it; ast.parse of the str refuses it);
+    # the client counts it as the first character of line 0, so columns there shift by one.
+    bom = text.startswith("\ufeff")
     try:
         with no_cyclic_gc():
-            return check_source(text, path, project.table, selection=project.settings, mentions=project.mentions)
+            findings = check_source(text[1:] if bom else text, path, project.table, selection=project.settings, mentions=project.mentions)
     except (SourceError, RecursionError, MemoryError):
         return []
+    return [_after_bom(f) for f in findings] if bom else findings
+
+
+def _shifted(pos: Position) -> Position:
+    return Position(pos.line, pos.character + 1) if pos.line == 0 else pos
+
+
+def _shifted_range(rng: Range) -> Range:
+    return Range(_shifted(rng.start), _shifted(rng.end))
+
+
+def _after_bom(finding: Finding) -> Finding:
+    """``finding`` of a text without its BOM, in positions of the text with it."""
+    fix = finding.fix
+    if fix is not None:
+        fix = dataclasses.replace(fix, edits=tuple(dataclasses.replace(e, range=_shifted_range(e.range)) for e in fix.edits))
+    return dataclasses.replace(finding, range=_shifted_range(finding.range), fix=fix)
 
 
 def contract_file_findings(state: WorkspaceState, path: str) -> list[Finding]:

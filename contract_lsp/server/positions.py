@@ -33,6 +33,8 @@ class DocumentLines:
         if pos.line >= len(self.lines):
             return types.Position(line=len(self.lines) - 1, character=_units(self.lines[-1], self.encoding))
         line = self.lines[pos.line]
+        if pos.character <= len(line) and line.isascii():
+            return types.Position(line=pos.line, character=pos.character)  # one unit a character in every encoding
         return types.Position(line=pos.line, character=_units(line[: pos.character], self.encoding))
 
     def range_to_client(self, rng: Range) -> types.Range:

@@ -1,20 +1,37 @@
 """Workspaces of the language server: one :class:`~contract_lsp.project.Project` per
 workspace folder (multi-root), kept current with open documents and file events.
 
-A registry reload that finds errors keeps serving the last good registry (SPEC §5); the
-errors are kept per contract file for its CL900 diagnostics.
+The registry follows the disk and the open contract files (SPEC §5), one contract file at
+a time: each file's last parse is kept (keyed by its text), so a reload parses only what
+changed, and a file that turns invalid keeps serving its own last good contracts while
+its CL900 errors are reported; a deleted file's contracts go. Reloads run off the event
+loop (:func:`read_registry`) and are taken on it (:func:`apply_registry`) only while
+still current. One invalid client setting is dropped and named, the others kept.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..config import ConfigError, PathFilter, find_workspace_root, load_settings, walk_python_files
+from ..config import (
+    ConfigError,
+    PathFilter,
+    find_workspace_root,
+    load_settings,
+    unknown_codes,
+    walk_python_files,
+)
 from ..project import Project, open_project, workspace_module_map
-from ..registry.loader import load_registry
-from ..registry.model import ContractFileError
+from ..registry.loader import (
+    _parse,
+    cross_file_errors,
+    find_contract_files,
+    read_contract_file,
+)
+from ..registry.model import ContractFileError, Registry
 
 
 @dataclass
@@ -32,20 +49,48 @@ class WorkspaceState:
     #: True once every file of the workspace is in the index (SPEC §5: the opened document
     #: is checked first, against the modules its resolution needs, the rest follows)
     indexed: bool = False
+    #: client settings that were invalid and left out, one message each (logged)
+    config_warnings: list[str] = field(default_factory=list)
+    #: the parse of each contract file, and its last good contracts
+    contract_files: "ContractFiles" = field(default_factory=lambda: ContractFiles())
+    #: bumped by every change that may change the registry: a reload computed for an
+    #: older serial is stale and dropped
+    registry_serial: int = 0
+    #: what the last registry load said when it found no contracts (logged once)
+    registry_note: str | None = None
 
     def contains(self, path: str) -> bool:
         root = str(self.root)
         return path == root or path.startswith(root + os.sep)
 
+    def contract_roots(self) -> list[Path]:
+        """Where contract files are, or would be once created: the configured contract
+        paths, and ``<root>/contracts`` where none are configured (SPEC §1's default, which
+        ``load_settings`` applies only to a folder that exists at load time)."""
+        if self.project is None:
+            return []
+        paths = list(self.project.settings.contract_paths)
+        default = self.root / "contracts"
+        if not paths:
+            paths = [default]
+        return paths
+
     def is_contract_file(self, path: str) -> bool:
         """Whether ``path`` is (or would be) a file of this workspace's registry."""
-        if not path.endswith((".yaml", ".yml")) or self.project is None:
+        if not path.endswith((".yaml", ".yml")):
             return False
-        for base in self.project.settings.contract_paths:
-            base_s = str(base)
-            if path == base_s or path.startswith(base_s + os.sep):
-                return True
-        return False
+        return any(_under(path, str(base)) for base in self.contract_roots())
+
+    def touches_contracts(self, path: str) -> bool:
+        """Whether a change at ``path`` (a file or folder created or deleted) may change the
+        registry: a contract file, or a folder holding or being a contract path."""
+        if self.is_contract_file(path) or path in self.contract_errors:
+            return True
+        return any(_under(str(base), path) for base in self.contract_roots())
+
+
+def _under(path: str, base: str) -> bool:
+    return path == base or path.startswith(base.rstrip(os.sep) + os.sep)
 
 
 class Session:
@@ -89,14 +134,15 @@ def load(state: WorkspaceState, *, lazy: bool = False, overlays: dict[str, str] 
     loop) and :func:`apply_complete_index` bring in the whole workspace. ``overlays`` are
     the open Python documents' texts (absolute path -> text)."""
     try:
-        settings = load_settings(state.root, overrides=state.overrides or None)
+        overrides, state.config_warnings = usable_overrides(state.root, state.overrides)
+        settings = load_settings(state.root, overrides=overrides or None)
     except ConfigError as exc:
         state.config_error = str(exc)
         return
     state.config_error = None
     files = [] if lazy else list(walk_python_files([state.root], PathFilter(settings)))
     try:
-        project = open_project(state.root, files, overrides=state.overrides or None, lazy=lazy)
+        project = open_project(state.root, files, overrides=overrides or None, lazy=lazy, remember_schema=lazy)
     except ConfigError as exc:
         state.config_error = str(exc)
         return
@@ -105,12 +151,53 @@ def load(state: WorkspaceState, *, lazy: bool = False, overlays: dict[str, str] 
     previous = state.project
     state.project = project
     state.indexed = not lazy
-    if project.registry.errors or state.contract_overlays:
-        reload_registry(state, fallback=previous.registry if previous else None)
+    state.registry_serial += 1  # a reload computed for the previous project is stale
+    if project.registry.errors or state.contract_overlays or state.contract_files.known():
+        # per-file last good versions and open contract files: read as a reload does
+        fallback = previous.registry if previous is not None else None
+        apply_registry(state, read_registry(None, registry_inputs(state, fallback)))
     else:
         state.contract_errors = {}
+        _note_registry(state, project.registry)
     if not lazy:
         project.expand_words(_contents(state, files))
+
+
+def usable_overrides(root: Path, overrides: dict) -> tuple[dict, list[str]]:
+    """The client's settings without those that are invalid, and a message for each one
+    left out (SPEC §5: one bad editor setting must not silence every diagnostic), with
+    unknown ``select`` / ``ignore`` codes, which ``load_settings`` drops silently. Raises
+    :class:`ConfigError` when ``pyproject.toml`` itself is invalid."""
+    warnings = [
+        f"client settings (contractLsp): '{key}' has an unknown code {code!r}; it is ignored"
+        for key in ("select", "ignore")
+        for code in _listed(overrides.get(key))
+        if unknown_codes([code])
+    ]
+    if not overrides:
+        return {}, warnings
+    try:
+        load_settings(root, overrides=overrides)
+        return dict(overrides), warnings
+    except ConfigError:
+        load_settings(root)  # pyproject.toml alone: its errors are the workspace's
+    kept: dict = {}
+    for key, value in overrides.items():
+        try:
+            load_settings(root, overrides={**kept, key: value})
+        except ConfigError as exc:
+            warnings.append(f"{exc}; the setting '{key}' is ignored, the others are used")
+            continue
+        kept[key] = value
+    return kept, warnings
+
+
+def _listed(value) -> list[str]:
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    if isinstance(value, (list, tuple)):
+        return [v for v in value if isinstance(v, str)]
+    return []
 
 
 @dataclass(frozen=True)
@@ -192,27 +279,194 @@ def expand(state: WorkspaceState, files: list[str] | None = None) -> None:
         project.extend_words(_contents(state, files))
 
 
-def reload_registry(state: WorkspaceState, fallback=None) -> bool:
-    """Reload the registry (disk + open contract files). On errors, record them and keep
-    the last good registry (or ``fallback``); returns True when the new one was taken."""
+class ContractFiles:
+    """Per contract file (absolute path): its last parse, with the text parsed, and its
+    last good contracts. Read and written by registry reloads on worker threads, one at a
+    time (:attr:`lock`)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self._parsed: dict[str, tuple[str, object]] = {}
+        self._good: dict[str, list] = {}
+
+    def known(self) -> bool:
+        return bool(self._parsed)
+
+    def parse(self, path: str, name: str, text: str):
+        """The loader's parse of ``text`` (``name`` as found, for marks), reused while the
+        text is unchanged; remembers good contracts as the file's last good version."""
+        known = self._parsed.get(path)
+        if known is not None and known[0] == text:
+            return known[1]
+        parsed = _parse(text, name)
+        self._parsed[path] = (text, parsed)
+        if not parsed.errors:
+            self._good[path] = parsed.contracts
+        return parsed
+
+    def last_good(self, path: str) -> list:
+        return self._good.get(path, [])
+
+    def was_good(self, path: str) -> bool:
+        """Whether a valid version of ``path`` was parsed (perhaps with no contracts)."""
+        return path in self._good
+
+    def keep_only(self, paths: set[str]) -> None:
+        """Forget files that are gone (a deleted file's contracts go)."""
+        for table in (self._parsed, self._good):
+            for path in [p for p in table if p not in paths]:
+                del table[path]
+
+
+@dataclass(frozen=True)
+class RegistryInputs:
+    """What a registry reload reads, taken on the event loop."""
+
+    state: WorkspaceState
+    project: Project
+    serial: int
+    paths: tuple[Path, ...]
+    overlays: dict[str, str]
+    discover: bool
+    index: object | None  # an index snapshot, for discovered protocols
+    previous: Registry  # the project's registry when the inputs were taken
+    #: the registry served before, whose contracts of a file stand in for that file when
+    #: it is invalid and no valid version of it was parsed yet (the start's registry)
+    fallback: Registry
+
+
+@dataclass(frozen=True)
+class RegistryRead:
+    inputs: RegistryInputs
+    registry: Registry
+    errors: dict[str, list[ContractFileError]]
+    seconds: float
+    #: the same contracts and errors as ``inputs.previous``: nothing to take
+    unchanged: bool = False
+
+
+def registry_inputs(state: WorkspaceState, fallback: Registry | None = None) -> RegistryInputs:
+    """A snapshot of what :func:`read_registry` needs (on the event loop); ``fallback``
+    (by default the registry served now) gives invalid files their last good contracts
+    when none was parsed since the start."""
     project = state.project
-    if project is None:
-        return False
-    registry = load_registry(project.settings.contract_paths, state.contract_overlays)
-    errors: dict[str, list[ContractFileError]] = {}
-    for error in registry.errors:
-        errors.setdefault(os.path.abspath(error.path), []).append(error)
-    state.contract_errors = errors
-    if registry.errors:
-        if fallback is not None and project.registry.errors:
-            project.set_registry(fallback)
-        elif project.registry.errors:
-            # nothing good to fall back on: serve the contracts of the valid files
-            project.set_registry(type(registry)(registry.contracts, [], registry.files))
-        return False
-    if "protocols" in project.settings.discover:
+    assert project is not None
+    roots = state.contract_roots()
+    configured = project.settings.contract_paths
+    default = state.root / "contracts"
+    if not configured or configured == [default]:
+        # SPEC §1's default folder, wherever it comes and goes: no folder, no registry
+        # (not a "contract path not found" error, and not the last registry kept)
+        roots = [default] if default.is_dir() else []
+        project.settings.contract_paths = list(roots)
+    discover = "protocols" in project.settings.discover
+    return RegistryInputs(
+        state, project, state.registry_serial, (*roots, *project.settings.pack_paths),
+        dict(state.contract_overlays), discover, project.index.snapshot() if discover else None, project.registry,
+        fallback if fallback is not None else project.registry,
+    )
+
+
+def read_registry(token, inputs: RegistryInputs) -> RegistryRead:
+    """Read the registry for ``inputs`` (a background job; ``token`` may be None): files
+    found on disk, open ones in their editor text, each parsed only when its text changed
+    (:class:`ContractFiles`); an invalid file contributes its last good contracts and its
+    CL900 errors. Never raises for any file content."""
+    import time
+
+    start = time.perf_counter()
+    cache = inputs.state.contract_files
+    served: dict[str, list] | None = None
+
+    def last_good(path: str) -> list:
+        nonlocal served
+        known = cache.last_good(path)
+        if known or cache.was_good(path):
+            return known
+        if served is None:  # what the registry served from each file (once)
+            served = {}
+            for contract in inputs.fallback.contracts:
+                if contract.mark is not None:
+                    served.setdefault(os.path.abspath(contract.mark.path), []).append(contract)
+        return served.get(path, [])
+
+    with cache.lock:
+        files, errors = find_contract_files(list(inputs.paths))
+        contracts: list = []
+        read: list[str] = []
+        declared: set[str] = set()
+        present: set[str] = set()
+        for file in files:
+            if token is not None:
+                token.check()
+            name = str(file)
+            path = os.path.abspath(name)
+            text = inputs.overlays.get(path)
+            if text is None:
+                text, error = read_contract_file(file)
+                if error is not None:
+                    errors.append(error)
+                    present.add(path)
+                    contracts.extend(last_good(path))
+                    continue
+                if text is None:
+                    continue  # deleted since it was listed
+            present.add(path)
+            read.append(name)
+            parsed = cache.parse(path, name, text)
+            if parsed.errors:
+                contracts.extend(last_good(path))
+                errors.extend(parsed.errors)
+                declared |= parsed.declared
+            else:
+                contracts.extend(parsed.contracts)
+        cache.keep_only(present)
+    errors.extend(cross_file_errors(contracts, unchecked=declared - {c.name for c in contracts}))
+    registry = Registry(contracts, errors, read)
+    if inputs.discover and inputs.index is not None:
         from ..discover import discovered_protocols
 
-        registry = registry.with_contracts(discovered_protocols(project.index, registry))
-    project.set_registry(registry)
+        registry = registry.with_contracts(discovered_protocols(inputs.index, registry))
+    by_file: dict[str, list[ContractFileError]] = {}
+    for error in errors:
+        by_file.setdefault(os.path.abspath(error.path), []).append(error)
+    previous = inputs.previous
+    unchanged = registry.contracts == previous.contracts and registry.errors == previous.errors
+    return RegistryRead(inputs, registry, by_file, time.perf_counter() - start, unchanged)
+
+
+def apply_registry(state: WorkspaceState, read: RegistryRead) -> bool:
+    """Take ``read`` into the live workspace (on the event loop); False, changing nothing,
+    when the workspace moved on meanwhile (a newer edit, another project)."""
+    inputs = read.inputs
+    if state.project is not inputs.project or state.registry_serial != inputs.serial:
+        return False
+    state.contract_errors = read.errors
+    if not (read.unchanged and state.project.registry is inputs.previous):
+        # (an unchanged registry keeps the project's revision: snapshots stay current)
+        state.project.set_registry(read.registry)
+    _note_registry(state, read.registry)
     return True
+
+
+def _note_registry(state: WorkspaceState, registry: Registry) -> None:
+    if registry.contracts or registry.errors:
+        state.registry_note = None
+        return
+    where = ", ".join(str(p) for p in state.project.settings.registry_paths) if state.project else ""
+    state.registry_note = (
+        f"no contracts in {where}: nothing to check" if where
+        else f"no contract files ({state.root / 'contracts'} does not exist and none are configured): nothing to check"
+    )
+
+
+def reload_registry(state: WorkspaceState, fallback=None) -> bool:
+    """Reload the registry now, on the calling thread (disk + open contract files, per
+    file as :func:`read_registry`); returns True when it has no errors. ``fallback`` is
+    not used (each file keeps its own last good version); kept for callers."""
+    if state.project is None:
+        return False
+    state.registry_serial += 1
+    read = read_registry(None, registry_inputs(state))
+    apply_registry(state, read)
+    return not read.registry.errors

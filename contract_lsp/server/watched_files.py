@@ -1,6 +1,6 @@
 """Watched files (SPEC §5): Python files and contract files changing on disk. Watchers are
 registered dynamically where the client allows it; Neovim registers none, so open contract
-files also reload the registry from didChange / didSave (see app.py)."""
+files also reload the registry from didChange / didSave (see document_sync.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from .documents import is_python, uri_to_path
-from .session import expand, reload_registry
+from .session import expand
 
 if TYPE_CHECKING:
     from .app import ContractServer
@@ -49,14 +49,16 @@ def register(server: "ContractServer") -> None:
                 elif is_python(path) and state.project is not None:
                     state.project.index.invalidate(path, deleted=change.type == types.FileChangeType.Deleted)
                     reindex.setdefault(id(state), []).append(path)
-                elif path.endswith((".yaml", ".yml")) and (state.is_contract_file(path) or path in state.contract_errors):
+                elif state.touches_contracts(path):
+                    # a contract file, or a folder that is (or holds) a contract path:
+                    # created after the start, or deleted (SPEC §5 "follows the disk")
                     reload.add(id(state))
             for state in server.session.workspaces.values():
                 if id(state) in reconfigure:
                     server.reload_workspace(state)
                     continue
                 if id(state) in reload:
-                    reload_registry(state)
+                    server.reload_registry_soon(state)  # debounced: a checkout sends many
                 if id(state) in reindex:
                     expand(state, reindex[id(state)])
             server.diagnostics.refresh_all()
