@@ -14,3 +14,11 @@ def fast_path(request, monkeypatch):
     modules use it with ``pytestmark = pytest.mark.usefixtures("fast_path")``."""
     monkeypatch.setattr(_fast_path, "ENABLED", request.param == "fast paths on")
     return _fast_path.ENABLED
+
+
+def pytest_collection_modifyitems(items):
+    """Markers by folder: ``e2e`` for the real editors (Neovim, Emacs, VS Code in
+    code-server), so that the inner loop can leave them out (``pytest -m "not e2e"``)."""
+    for item in items:
+        if "/tests/editors/" in str(item.path).replace("\\", "/"):
+            item.add_marker(pytest.mark.e2e)

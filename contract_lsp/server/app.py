@@ -23,6 +23,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from .. import __version__
+from ..config import find_workspace_root
 from . import (
     code_actions,
     completion,
@@ -322,7 +323,7 @@ def create_server() -> ContractServer:
         for folder in params.event.removed:
             path = to_fs_path(folder.uri)
             if path:
-                server.session.workspaces.pop(str(Path(path).resolve()), None)
+                server.session.workspaces.pop(str(find_workspace_root(Path(path))), None)
         for folder in params.event.added:
             path = to_fs_path(folder.uri)
             if path:

@@ -104,7 +104,10 @@ class Session:
         self.on_loaded = None
 
     def add_folder(self, root: Path) -> WorkspaceState:
-        key = str(root.resolve())
+        """The workspace of a client's workspace folder: its root is the nearest folder from
+        there upward holding ``pyproject.toml`` or ``.git``, else the folder itself (SPEC §1,
+        as ``--check`` finds it from the current directory)."""
+        key = str(find_workspace_root(Path(root)))
         if key not in self.workspaces:
             self.workspaces[key] = WorkspaceState(Path(key), dict(self.overrides))
         return self.workspaces[key]

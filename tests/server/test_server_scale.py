@@ -200,3 +200,17 @@ async def test_first_diagnostics_come_before_the_index_and_are_refreshed_by_it(t
     finally:
         await client.shutdown_session()
         await client.stop()
+
+
+async def test_a_workspace_folder_below_the_project_root_uses_the_root(tmp_path):
+    """SPEC §1: the server's workspace root is the nearest folder from the client's
+    workspace folder upward holding pyproject.toml or .git (Emacs' eglot passes the file's
+    folder outside a git repository)."""
+    root = write_files(tmp_path / "ws")
+    client = await start_client([root / "app"], "emacs")
+    try:
+        uri = open_doc(client, root / "app/handler.py")
+        await wait_for(lambda: codes(_published(client, uri) or []) == [(3, "CL002"), (4, "CL003")])
+    finally:
+        await client.shutdown_session()
+        await client.stop()
