@@ -83,9 +83,12 @@ class Diagnostics:
     def __init__(self, server: "ContractServer") -> None:
         self.server = server
         self._pending: dict[str, asyncio.Task] = {}
+        #: uri -> whether its pending publish may be skipped when nothing changed
+        self._only_changed: dict[str, bool] = {}
         self._sweep: asyncio.Future | None = None
         #: uri -> the diagnostics last published (push clients)
         self.published: dict[str, list[types.Diagnostic]] = {}
+        self.published_versions: dict[str, int | None] = {}
         #: uri -> (document version, project revision, findings) of the last check, which
         #: code actions and fix-all read instead of checking again
         self.latest: dict[str, tuple[int | None, str, list[Finding]]] = {}
@@ -126,6 +129,10 @@ class Diagnostics:
         previous = self._pending.pop(uri, None)
         if previous is not None:
             previous.cancel()
+            # a refresh that publishes only what changed must not swallow the publish of a
+            # newer version already scheduled (the client waits for that version)
+            only_changed = only_changed and self._only_changed.get(uri, False)
+        self._only_changed[uri] = only_changed
         self._pending[uri] = asyncio.ensure_future(self._publish_later(uri, delay, only_changed))
 
     async def _publish_later(self, uri: str, delay: float, only_changed: bool) -> None:
@@ -157,12 +164,13 @@ class Diagnostics:
         current = self.server.workspace.text_documents.get(uri)
         if current is None or current.version != version:
             return  # the text changed while we worked: a newer check is on its way
-        if only_changed and self.published.get(uri) == diagnostics:
+        if only_changed and self.published_versions.get(uri) == version and self.published.get(uri) == diagnostics:
             return
         self.server.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
         )
         self.published[uri] = diagnostics
+        self.published_versions[uri] = version
 
     def clear(self, uri: str) -> None:
         task = self._pending.pop(uri, None)
@@ -172,6 +180,8 @@ class Diagnostics:
         if not self.pull and uri in self.published:
             self.server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
             self.published.pop(uri, None)
+        self.published_versions.pop(uri, None)
+        self._only_changed.pop(uri, None)
 
     def refresh_all(self, only_changed: bool = False) -> None:
         """Re-check every open document (after a registry reload, a change elsewhere, or
