@@ -53,7 +53,12 @@ class Project:
         settings. The server's pull diagnostics use it in result ids (LSP 3.17 §
         ``previousResultId``), so an unchanged workspace is not checked again."""
         words = hash((self.derived_words, self.derived_classes, self.rebound_words))  # frozensets cache their hash
-        return f"{self._serial}.{self._registry_serial}.{self.index.generation}.{words:x}"
+        return f"{self.registry_revision}.{self.index.generation}.{words:x}"
+
+    @property
+    def registry_revision(self) -> str:
+        """The part of :attr:`revision` that changes with the project or its registry only."""
+        return f"{self._serial}.{self._registry_serial}"
 
     @property
     def table(self) -> ContractTable:

@@ -245,26 +245,34 @@ class Diagnostics:
         return swept
 
 
+def _text(snapshot: Snapshot, path: str, uri: str) -> str | None:
+    """The text of ``path`` in ``snapshot``: the open document's, else the file's; None
+    when it cannot be read or decoded."""
+    text = snapshot.text_of(uri)
+    if text is not None:
+        return text
+    try:
+        return snapshot.project.index.source_of(path)
+    except (OSError, UnicodeDecodeError, SyntaxError, LookupError):
+        return None
+
+
 def check_files(token, snapshot: Snapshot, paths: list[str], skip_open: bool) -> list[tuple[str, str, str, list[Finding]]]:
     """(path, uri, text, findings) of each readable file of ``paths`` in ``snapshot`` (a
     background job); open documents are checked in their open text, or left out with
     ``skip_open``."""
     out = []
-    project = snapshot.project
     with no_cyclic_gc():
         for path in paths:
             token.check()
             uri = from_fs_path(path)
             if uri is None:
                 continue
-            text = snapshot.text_of(uri)
-            if text is not None and skip_open:
+            if skip_open and snapshot.text_of(uri) is not None:
                 continue
+            text = _text(snapshot, path, uri)
             if text is None:
-                try:
-                    text = project.index.source_of(path)
-                except (OSError, UnicodeDecodeError, SyntaxError, LookupError):
-                    continue
+                continue
             out.append((os.path.abspath(path), uri, text, python_findings(snapshot, path, text)))
     return out
 
@@ -283,13 +291,10 @@ def workspace_reports(token, snapshot: Snapshot, previous: dict[str, str], encod
             uri = from_fs_path(path)
             if uri is None:
                 continue
-            text = snapshot.text_of(uri)
-            version = snapshot.versions.get(uri)
+            text = _text(snapshot, path, uri)
             if text is None:
-                try:
-                    text = project.index.source_of(path)
-                except (OSError, UnicodeDecodeError, SyntaxError, LookupError):
-                    continue
+                continue
+            version = snapshot.versions.get(uri)
             rid = result_id(project, text)
             if previous.get(uri) == rid:
                 reports.append(types.WorkspaceUnchangedDocumentDiagnosticReport(uri=uri, result_id=rid, version=version))

@@ -21,6 +21,7 @@ from ..notebooks import build_source
 from .collector import no_cyclic_gc
 from .diagnostics import DEBOUNCE, to_diagnostic
 from .documents import lines_for, python_findings, uri_to_path
+from .handlers import notification
 
 if TYPE_CHECKING:
     from .app import ContractServer
@@ -187,30 +188,18 @@ def register(server: ContractServer) -> None:
     advertise :data:`SYNC_OPTIONS` (``LanguageServer(notebook_document_sync=...)``)."""
     notebooks = server.notebook_diagnostics = NotebookDiagnostics(server)
 
-    @server.feature(types.NOTEBOOK_DOCUMENT_DID_OPEN)
+    @notification(server, types.NOTEBOOK_DOCUMENT_DID_OPEN)
     def on_open(params: types.DidOpenNotebookDocumentParams) -> None:
-        try:
-            notebooks.schedule(params.notebook_document.uri, 0)
-        except Exception as exc:  # noqa: BLE001 - a handler never raises (SPEC §5)
-            server.log_error("notebookDocument/didOpen", exc)
+        notebooks.schedule(params.notebook_document.uri, 0)
 
-    @server.feature(types.NOTEBOOK_DOCUMENT_DID_CHANGE)
+    @notification(server, types.NOTEBOOK_DOCUMENT_DID_CHANGE)
     def on_change(params: types.DidChangeNotebookDocumentParams) -> None:
-        try:
-            notebooks.schedule(params.notebook_document.uri)
-        except Exception as exc:  # noqa: BLE001 - a handler never raises (SPEC §5)
-            server.log_error("notebookDocument/didChange", exc)
+        notebooks.schedule(params.notebook_document.uri)
 
-    @server.feature(types.NOTEBOOK_DOCUMENT_DID_SAVE)
+    @notification(server, types.NOTEBOOK_DOCUMENT_DID_SAVE)
     def on_save(params: types.DidSaveNotebookDocumentParams) -> None:
-        try:
-            notebooks.schedule(params.notebook_document.uri, 0)
-        except Exception as exc:  # noqa: BLE001 - a handler never raises (SPEC §5)
-            server.log_error("notebookDocument/didSave", exc)
+        notebooks.schedule(params.notebook_document.uri, 0)
 
-    @server.feature(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
+    @notification(server, types.NOTEBOOK_DOCUMENT_DID_CLOSE)
     def on_close(params: types.DidCloseNotebookDocumentParams) -> None:
-        try:
-            notebooks.clear(params.notebook_document.uri)
-        except Exception as exc:  # noqa: BLE001 - a handler never raises (SPEC §5)
-            server.log_error("notebookDocument/didClose", exc)
+        notebooks.clear(params.notebook_document.uri)

@@ -31,6 +31,7 @@ class Snapshot:
     texts: Mapping[str, str]
     versions: Mapping[str, int | None]
     revision: str
+    registry_revision: str
 
     def text_of(self, uri: str) -> str | None:
         return self.texts.get(uri)
@@ -47,7 +48,7 @@ class Snapshot:
         True: a code lens counted a keystroke ago is still worth showing, and one that
         were dropped on every keystroke would never be shown while the user types."""
         live = self.state.project
-        return live is not None and live.revision.split(".")[:2] == self.revision.split(".")[:2]
+        return live is not None and live.registry_revision == self.registry_revision
 
 
 def take_snapshot(state: "WorkspaceState", documents: Mapping[str, object]) -> Snapshot | None:
@@ -59,4 +60,4 @@ def take_snapshot(state: "WorkspaceState", documents: Mapping[str, object]) -> S
     frozen = dataclasses.replace(project, index=project.index.snapshot(), _table=None, _mentions=None)
     texts = {uri: doc.source for uri, doc in list(documents.items())}  # type: ignore[attr-defined]
     versions = {uri: getattr(doc, "version", None) for uri, doc in list(documents.items())}
-    return Snapshot(state, frozen, MappingProxyType(texts), MappingProxyType(versions), project.revision)
+    return Snapshot(state, frozen, MappingProxyType(texts), MappingProxyType(versions), project.revision, project.registry_revision)

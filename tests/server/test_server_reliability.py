@@ -5,13 +5,11 @@ JSON-RPC where the framing itself is under test, pytest-lsp's client elsewhere."
 from __future__ import annotations
 
 import json
-import queue
 import shutil
-import subprocess
 import sys
-import threading
 
 import pytest
+from raw_client import RawServer, frame
 from conftest import (
     CONTRACTS,
     FILES,
@@ -24,83 +22,7 @@ from conftest import (
 )
 from lsprotocol import types
 
-# -- hand-written JSON-RPC -------------------------------------------------------------
-
-
-def _frame(message: dict) -> bytes:
-    body = json.dumps(message).encode()
-    return b"Content-Length: %d\r\n\r\n" % len(body) + body
-
-
-class RawServer:
-    """The server in a subprocess, spoken to byte by byte; its stderr collected."""
-
-    def __init__(self, root) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "contract_lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-        )
-        self.stderr = b""
-        self.logs: list[str] = []
-        self._drain = threading.Thread(target=self._read_stderr, daemon=True)
-        self._drain.start()
-        self._messages: queue.Queue = queue.Queue()
-        threading.Thread(target=self._read_stdout, daemon=True).start()
-        self.send(_frame({"jsonrpc": "2.0", "id": "init", "method": "initialize",
-                          "params": {"processId": None, "rootUri": root.as_uri(), "capabilities": {}}}))
-        self.answer("init")
-        self.send(_frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}))
-
-    def _read_stderr(self) -> None:
-        for line in self.proc.stderr:
-            self.stderr += line
-
-    def send(self, data: bytes) -> None:
-        self.proc.stdin.write(data)
-        self.proc.stdin.flush()
-
-    def _read_stdout(self) -> None:
-        while True:
-            length = 0
-            while True:
-                line = self.proc.stdout.readline()
-                if not line:
-                    self._messages.put(None)
-                    return
-                if line in (b"\r\n", b"\n"):
-                    break
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":")[1])
-            self._messages.put(json.loads(self.proc.stdout.read(length)))
-
-    def read(self) -> dict:
-        """The next message; a server silent for 30 s fails the test (not hangs it)."""
-        try:
-            message = self._messages.get(timeout=30)
-        except queue.Empty:
-            raise AssertionError("the server did not answer within 30 s") from None
-        if message is None:
-            raise AssertionError("the server closed its output")
-        return message
-
-    def answer(self, msg_id) -> dict:
-        """The response to ``msg_id`` (log messages met on the way are kept)."""
-        while True:
-            message = self.read()
-            if message.get("method") == "window/logMessage":
-                self.logs.append(message["params"]["message"])
-            if message.get("id") == msg_id and "method" not in message:
-                return message
-
-    def request(self, msg_id, method: str, params) -> dict:
-        self.send(_frame({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params}))
-        return self.answer(msg_id)
-
-    def close(self) -> int:
-        if self.proc.poll() is None:
-            self.proc.kill()
-        code = self.proc.wait(timeout=30)
-        self._drain.join(timeout=5)
-        return code
+# hand-written JSON-RPC: raw_client.py
 
 
 def _hover(uri: str, line, character) -> dict:
@@ -141,7 +63,7 @@ def wait_for_stderr(raw: RawServer, needle: bytes) -> bool:
 
 def test_a_body_shorter_than_its_content_length_costs_one_message(raw, workspace):
     uri = (workspace / "app/handler.py").as_uri()
-    good = _frame({"jsonrpc": "2.0", "id": "after", "method": "textDocument/hover", "params": _hover(uri, 3, 10)})
+    good = frame({"jsonrpc": "2.0", "id": "after", "method": "textDocument/hover", "params": _hover(uri, 3, 10)})
     body = json.dumps({"jsonrpc": "2.0", "method": "$/noSuchNotification", "params": {}}).encode()
     raw.send(b"Content-Length: %d\r\n\r\n" % (len(body) - 5) + body + good)
     assert "result" in raw.answer("after")
@@ -151,7 +73,7 @@ def test_framer_resynchronises_after_junk_and_bad_headers():
     from contract_lsp.server.transport import Body, Framer, FramingError, Orphan
 
     framer = Framer()
-    ok = _frame({"jsonrpc": "2.0", "method": "x"})
+    ok = frame({"jsonrpc": "2.0", "method": "x"})
     framer.feed(b"garbage\r\n" + ok + b"Content-Length: abc\r\n\r\n" + b'{"jsonrpc": "2.0", "id": 1}' + ok)
     kinds = [type(e) for e in framer.events()]
     assert kinds == [FramingError, Body, FramingError, Orphan, Body]
@@ -172,7 +94,7 @@ def test_framer_resynchronises_after_junk_and_bad_headers():
 def test_requests_pygls_cannot_read_get_an_error_answer_and_a_log_line(raw, workspace, params):
     uri = (workspace / "app/handler.py").as_uri()
     text = (workspace / "app/handler.py").read_text()
-    raw.send(_frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+    raw.send(frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
         "uri": uri, "languageId": "python", "version": 1, "text": text}}}))
     value = {
         "position-minus-one": _hover(uri, -1, 0),
@@ -189,7 +111,7 @@ def test_requests_pygls_cannot_read_get_an_error_answer_and_a_log_line(raw, work
 
 def test_positions_past_the_end_of_the_document_are_answered(raw, workspace):
     uri = (workspace / "app/handler.py").as_uri()
-    raw.send(_frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+    raw.send(frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
         "uri": uri, "languageId": "python", "version": 1, "text": (workspace / "app/handler.py").read_text()}}}))
     for method in ("textDocument/hover", "textDocument/completion"):
         assert "result" in raw.request(method, method, _hover(uri, 2**31 - 1, 2**31 - 1))
@@ -199,7 +121,7 @@ def test_positions_past_the_end_of_the_document_are_answered(raw, workspace):
 
 
 def test_exit_without_shutdown_exits_1(raw):
-    raw.send(_frame({"jsonrpc": "2.0", "method": "exit"}))
+    raw.send(frame({"jsonrpc": "2.0", "method": "exit"}))
     assert raw.proc.wait(timeout=30) == 1
 
 
@@ -207,7 +129,7 @@ def test_shutdown_then_exit_exits_0_and_requests_between_get_invalid_request(raw
     assert raw.request("down", "shutdown", None).get("error") is None
     answer = raw.request("late", "textDocument/hover", _hover((workspace / "app/handler.py").as_uri(), 0, 0))
     assert answer["error"]["code"] == types.ErrorCodes.InvalidRequest
-    raw.send(_frame({"jsonrpc": "2.0", "method": "exit"}))
+    raw.send(frame({"jsonrpc": "2.0", "method": "exit"}))
     assert raw.proc.wait(timeout=30) == 0
 
 

@@ -5,13 +5,10 @@ stdio, real files."""
 from __future__ import annotations
 
 import asyncio
-import json
-import subprocess
-import sys
 
-import pytest
 from lsprotocol import types
 
+from raw_client import RawServer, frame
 from conftest import FILES, change_doc, codes, open_doc, start_client, wait_for, wait_indexed, write_files
 
 
@@ -128,56 +125,23 @@ async def test_a_code_lens_does_not_delay_a_hover(tmp_path):
         await client.stop()
 
 
-def _frame(message: dict) -> bytes:
-    body = json.dumps(message).encode()
-    return b"Content-Length: %d\r\n\r\n" % len(body) + body
-
-
-def _read(stream) -> dict:
-    length = 0
-    while True:
-        line = stream.readline()
-        if not line:
-            raise EOFError("the server closed its output")
-        if line in (b"\r\n", b"\n"):
-            break
-        if line.lower().startswith(b"content-length:"):
-            length = int(line.split(b":")[1])
-    return json.loads(stream.read(length))
-
-
 def test_a_cancelled_code_lens_answers_request_cancelled(tmp_path):
     # JSON-RPC written by hand, so that the cancel surely follows the request on the wire
     root = _many_calls_workspace(tmp_path, 300)
-    proc = subprocess.Popen([sys.executable, "-m", "contract_lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-
-    def send(message):
-        proc.stdin.write(_frame(message))
-        proc.stdin.flush()
-
-    def answer(msg_id):
-        while True:
-            message = _read(proc.stdout)
-            if message.get("id") == msg_id and "method" not in message:
-                return message
-
+    raw = RawServer(root)
     try:
-        send({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"processId": None, "rootUri": root.as_uri(), "capabilities": {}}})
-        answer(1)
-        send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
         contracts = root / "contracts/app.yaml"
-        send({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
-            "uri": contracts.as_uri(), "languageId": "yaml", "version": 1, "text": contracts.read_text()}}})
-        send({"jsonrpc": "2.0", "id": "lens", "method": "textDocument/codeLens", "params": {"textDocument": {"uri": contracts.as_uri()}}})
-        send({"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": "lens"}})
-        assert answer("lens")["error"]["code"] == -32800  # RequestCancelled
+        raw.send(frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+            "uri": contracts.as_uri(), "languageId": "yaml", "version": 1, "text": contracts.read_text()}}}))
+        lens = {"textDocument": {"uri": contracts.as_uri()}}
+        raw.send(frame({"jsonrpc": "2.0", "id": "lens", "method": "textDocument/codeLens", "params": lens}))
+        raw.send(frame({"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": "lens"}}))
+        assert raw.answer("lens")["error"]["code"] == -32800  # RequestCancelled
         # the server goes on answering, and a code lens not cancelled is computed
-        send({"jsonrpc": "2.0", "id": "lens-2", "method": "textDocument/codeLens", "params": {"textDocument": {"uri": contracts.as_uri()}}})
-        lenses = answer("lens-2")["result"]
+        lenses = raw.request("lens-2", "textDocument/codeLens", lens)["result"]
         assert lenses[0]["command"]["title"].startswith("6002 call sites")
     finally:
-        proc.kill()
-        proc.wait()
+        raw.close()
 
 
 async def test_first_diagnostics_come_before_the_index_and_are_refreshed_by_it(tmp_path):
